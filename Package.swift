@@ -1,0 +1,45 @@
+// swift-tools-version: 6.0
+// SPDX-License-Identifier: GPL-3.0-or-later
+//
+// Layers (imports point down only):
+//   resode (CLI), Benchmarks/, Papers/
+//   ResODE            umbrella: re-exports the public modules
+//   ResidualNets      residual networks as explicit Euler steps, training, datasets
+//   GSLBridge         Swift values around gsl_odeiv2, eigen and SVD (no Unsafe… above it)
+//   NumPyIO           .npy / .npz read and write
+//   TensorCore        Tensor, reverse/forward-mode autodiff, optimisers
+//   CKernels, CGSL    vectorised elementwise kernels; GSL + OpenBLAS (system library)
+import PackageDescription
+
+let package = Package(
+    name: "ResODE",
+    products: [
+        .library(name: "ResODE", targets: ["ResODE"]),
+        .executable(name: "resode", targets: ["resode"]),
+    ],
+    dependencies: [
+        .package(url: "https://github.com/apple/swift-argument-parser", from: "1.5.0"),
+        .package(url: "https://github.com/weichsel/ZIPFoundation", from: "0.9.19"),
+    ],
+    targets: [
+        .systemLibrary(name: "CGSL"),
+        .target(
+            name: "CKernels",
+            cSettings: [.unsafeFlags(["-O2"])]  // the kernels are hot loops even in debug builds
+        ),
+        .target(name: "TensorCore", dependencies: ["CGSL", "CKernels"]),
+        .target(name: "NumPyIO", dependencies: ["TensorCore", .product(name: "ZIPFoundation", package: "ZIPFoundation")]),
+        .target(name: "GSLBridge", dependencies: ["CGSL"]),
+        .target(name: "ResidualNets", dependencies: ["TensorCore", "NumPyIO"], resources: [.copy("Resources")]),
+        .target(name: "ResODE", dependencies: ["TensorCore", "NumPyIO", "GSLBridge", "ResidualNets"]),
+        .executableTarget(
+            name: "resode",
+            dependencies: ["ResODE", .product(name: "ArgumentParser", package: "swift-argument-parser")]
+        ),
+        .target(name: "TestSupport", dependencies: ["TensorCore"], path: "Tests/TestSupport"),
+        .testTarget(name: "TensorCoreTests", dependencies: ["TensorCore", "TestSupport"]),
+        .testTarget(name: "NumPyIOTests", dependencies: ["NumPyIO", "TestSupport"], resources: [.copy("Fixtures")]),
+        .testTarget(name: "GSLBridgeTests", dependencies: ["GSLBridge"]),
+        .testTarget(name: "ResidualNetsTests", dependencies: ["ResidualNets", "TestSupport"]),
+    ]
+)

@@ -1,0 +1,23 @@
+// SPDX-License-Identifier: GPL-3.0-or-later
+// Elementwise kernels that Swift's auto-vectoriser cannot produce on its own
+// (libm's tanh/exp are scalar calls), and a little run-time introspection.
+#ifndef RESODE_CKERNELS_H
+#define RESODE_CKERNELS_H
+#include <stddef.h>
+
+/// y[i] = tanh(x[i]) for i < n, accurate to a few ulp, NaN in gives NaN out.
+/// Branch-free so that it vectorises (AVX2+FMA clone chosen at load time).
+void resode_vtanh(const double *x, double *y, size_t n);
+
+/// y[i] = exp(x[i]) for i < n, accurate to a few ulp; overflow gives +inf,
+/// underflow 0, NaN in gives NaN out.
+void resode_vexp(const double *x, double *y, size_t n);
+
+/// g[i] = gy[i] * (1 - y[i]^2): the pullback of tanh, given its output y.
+void resode_tanh_backward(const double *y, const double *gy, double *g, size_t n);
+
+/// Path of the shared object that provides `cblas_dgemm` in this process,
+/// or NULL when it cannot be told (static link).
+const char *resode_dgemm_provider(void);
+
+#endif

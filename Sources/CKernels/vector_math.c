@@ -1,0 +1,98 @@
+// SPDX-License-Identifier: GPL-3.0-or-later
+// Vectorisable tanh and exp.
+//
+// exp(y) = 2^k · exp(r),   k = round(y / ln 2),   r = y − k·ln 2  (|r| ≤ ln2/2),
+// with exp(r) − 1 from its Taylor polynomial of degree 13 (truncation
+// error < 1e-17 on |r| ≤ 0.35) and ln 2 split in two parts (Cody–Waite) so
+// that r is exact. expm1 is kept separate so that tanh near 0 keeps its
+// relative accuracy:
+//     tanh(x) = −sign(x) · e / (e + 2),   e = expm1(−2|x|) ∈ (−1, 0].
+#include "ckernels.h"
+#include <math.h>
+#include <stdint.h>
+#include <string.h>
+
+#if defined(__x86_64__) && defined(__clang__)
+#define RESODE_CLONES __attribute__((target_clones("arch=x86-64-v3", "default")))
+#else
+#define RESODE_CLONES
+#endif
+
+static const double LOG2E = 1.4426950408889634074;
+static const double LN2_HI = 6.93147180369123816490e-01; /* high bits of ln 2 */
+static const double LN2_LO = 1.90821492927058770002e-10; /* ln 2 − LN2_HI */
+static const double SHIFTER = 6755399441055744.0;        /* 1.5·2^52: rounds to integer */
+
+/* expm1(r) for |r| <= ln2/2 by Horner on the Taylor series. */
+static inline double expm1_reduced(double r) {
+    double p = 1.0 / 6227020800.0;          /* 1/13! */
+    p = p * r + 1.0 / 479001600.0;          /* 1/12! */
+    p = p * r + 1.0 / 39916800.0;
+    p = p * r + 1.0 / 3628800.0;
+    p = p * r + 1.0 / 362880.0;
+    p = p * r + 1.0 / 40320.0;
+    p = p * r + 1.0 / 5040.0;
+    p = p * r + 1.0 / 720.0;
+    p = p * r + 1.0 / 120.0;
+    p = p * r + 1.0 / 24.0;
+    p = p * r + 1.0 / 6.0;
+    p = p * r + 0.5;
+    return r + r * r * p;
+}
+
+/* 2^k for integer-valued k in [-1022, 1023], built from the exponent bits. */
+static inline double pow2_int(double k) {
+    int64_t bits = ((int64_t)k + 1023) << 52;
+    double d;
+    memcpy(&d, &bits, sizeof d);
+    return d;
+}
+
+/* expm1(y) for y in [-40, 0]: the only range tanh needs. */
+static inline double expm1_nonpositive(double y) {
+    double kd = (y * LOG2E + SHIFTER) - SHIFTER;
+    double r = (y - kd * LN2_HI) - kd * LN2_LO;
+    double em = expm1_reduced(r);
+    double s = pow2_int(kd);
+    /* 2^k (1 + em) − 1, arranged so that k = 0 gives em exactly. */
+    return (s - 1.0) + s * em;
+}
+
+RESODE_CLONES
+void resode_vtanh(const double *x, double *y, size_t n) {
+    for (size_t i = 0; i < n; ++i) {
+        double xi = x[i];
+        double a = fabs(xi);
+        a = a < 20.0 ? a : 20.0; /* tanh(20) = 1 to double precision */
+        double e = expm1_nonpositive(-2.0 * a);
+        double t = -e / (e + 2.0);
+        t = copysign(t, xi);
+        y[i] = (xi == xi) ? t : xi;
+    }
+}
+
+RESODE_CLONES
+void resode_vexp(const double *x, double *y, size_t n) {
+    for (size_t i = 0; i < n; ++i) {
+        double xi = x[i];
+        /* Clamp to where 2^k splits into two normal factors; the result
+           saturates to inf / 0 outside, as exp does. */
+        double c = xi > 709.8 ? 709.8 : xi;
+        c = c < -745.2 ? -745.2 : c;
+        double kd = (c * LOG2E + SHIFTER) - SHIFTER;
+        double r = (c - kd * LN2_HI) - kd * LN2_LO;
+        double p = 1.0 + expm1_reduced(r);
+        /* Split 2^k = 2^k1 · 2^k2 so that neither factor over/underflows. */
+        double k1 = floor(kd * 0.5);
+        double k2 = kd - k1;
+        double v = p * pow2_int(k1) * pow2_int(k2);
+        v = xi > 709.8 ? INFINITY : v;
+        v = xi < -745.2 ? 0.0 : v;
+        y[i] = (xi == xi) ? v : xi;
+    }
+}
+
+RESODE_CLONES
+void resode_tanh_backward(const double *y, const double *gy, double *g, size_t n) {
+    for (size_t i = 0; i < n; ++i) g[i] = gy[i] * (1.0 - y[i] * y[i]);
+}

@@ -1,0 +1,6 @@
+// SPDX-License-Identifier: GPL-3.0-or-later
+// `import ResODE` gives the whole public API.
+@_exported import TensorCore
+@_exported import NumPyIO
+@_exported import GSLBridge
+@_exported import ResidualNets

@@ -1,0 +1,162 @@
+// SPDX-License-Identifier: GPL-3.0-or-later
+
+/// NumPy broadcasting: shapes are aligned at their last dimension; two
+/// dimensions fit when they are equal or one of them is 1, and the result
+/// takes the larger. Missing leading dimensions count as 1.
+public enum Broadcasting {
+    /// The broadcast shape of two shapes.
+    /// - Throws: `TensorError.shapeMismatch` naming both shapes when they do not fit.
+    public static func shape(_ a: [Int], _ b: [Int], operation: String = "broadcast") throws -> [Int] {
+        if a == b { return a }
+        let rank = max(a.count, b.count)
+        var result = Array(repeating: 0, count: rank)
+        for i in 0..<rank {
+            let da = i < rank - a.count ? 1 : a[i - (rank - a.count)]
+            let db = i < rank - b.count ? 1 : b[i - (rank - b.count)]
+            guard da == db || da == 1 || db == 1 else {
+                throw TensorError.shapeMismatch(operation: operation, lhs: a, rhs: b)
+            }
+            result[i] = da == 1 ? db : da
+        }
+        return result
+    }
+
+    /// Strides of `shape` seen inside the broadcast shape `target`: 0 along broadcast dimensions.
+    static func strides(of shape: [Int], in target: [Int]) -> [Int] {
+        let own = Tensor.strides(of: shape)
+        let offset = target.count - shape.count
+        return (0..<target.count).map { i in
+            i < offset || shape[i - offset] == 1 ? 0 : own[i - offset]
+        }
+    }
+
+    /// Whether `small`, stripped of leading 1s, is a suffix of `large`:
+    /// then `small` repeats contiguously, every `count(small)` elements.
+    static func isTrailingBlock(_ small: [Int], of large: [Int]) -> Bool {
+        let stripped = small.drop { $0 == 1 }
+        guard stripped.count <= large.count else { return false }
+        return Array(large.suffix(stripped.count)) == Array(stripped)
+    }
+}
+
+extension Tensor {
+    /// Applies `op` elementwise with NumPy broadcasting.
+    
+    static func broadcastCombine(_ a: Tensor, _ b: Tensor, operation: String,
+                                 _ op: (Double, Double) -> Double) throws -> Tensor {
+        if a.shape == b.shape {
+            return Tensor.build(shape: a.shape, count: a.count) { out in
+                a.scalars.withUnsafeBufferPointer { pa in
+                    b.scalars.withUnsafeBufferPointer { pb in
+                        for i in 0..<out.count { out[i] = op(pa[i], pb[i]) }
+                    }
+                }
+            }
+        }
+        let shape = try Broadcasting.shape(a.shape, b.shape, operation: operation)
+        let n = shape.reduce(1, *)
+        if b.count == 1 && shape == a.shape {
+            let s = b.scalars[0]
+            return Tensor.build(shape: shape, count: n) { out in
+                a.scalars.withUnsafeBufferPointer { pa in for i in 0..<n { out[i] = op(pa[i], s) } }
+            }
+        }
+        if a.count == 1 && shape == b.shape {
+            let s = a.scalars[0]
+            return Tensor.build(shape: shape, count: n) { out in
+                b.scalars.withUnsafeBufferPointer { pb in for i in 0..<n { out[i] = op(s, pb[i]) } }
+            }
+        }
+        if shape == a.shape && b.count > 0 && Broadcasting.isTrailingBlock(b.shape, of: a.shape) {
+            let m = b.count
+            return Tensor.build(shape: shape, count: n) { out in
+                a.scalars.withUnsafeBufferPointer { pa in
+                    b.scalars.withUnsafeBufferPointer { pb in
+                        var base = 0
+                        while base < n {
+                            for j in 0..<m { out[base + j] = op(pa[base + j], pb[j]) }
+                            base += m
+                        }
+                    }
+                }
+            }
+        }
+        if shape == b.shape && a.count > 0 && Broadcasting.isTrailingBlock(a.shape, of: b.shape) {
+            let m = a.count
+            return Tensor.build(shape: shape, count: n) { out in
+                a.scalars.withUnsafeBufferPointer { pa in
+                    b.scalars.withUnsafeBufferPointer { pb in
+                        var base = 0
+                        while base < n {
+                            for j in 0..<m { out[base + j] = op(pa[j], pb[base + j]) }
+                            base += m
+                        }
+                    }
+                }
+            }
+        }
+        // General case: walk the result with a multi-index and two stride vectors.
+        let sa = Broadcasting.strides(of: a.shape, in: shape)
+        let sb = Broadcasting.strides(of: b.shape, in: shape)
+        let rank = shape.count
+        return Tensor.build(shape: shape, count: n) { out in
+            guard n > 0 else { return }
+            a.scalars.withUnsafeBufferPointer { pa in
+                b.scalars.withUnsafeBufferPointer { pb in
+                    var index = Array(repeating: 0, count: rank)
+                    var ia = 0, ib = 0
+                    for k in 0..<n {
+                        out[k] = op(pa[ia], pb[ib])
+                        var d = rank - 1
+                        while d >= 0 {
+                            index[d] += 1
+                            ia += sa[d]; ib += sb[d]
+                            if index[d] < shape[d] { break }
+                            ia -= sa[d] * shape[d]; ib -= sb[d] * shape[d]
+                            index[d] = 0
+                            d -= 1
+                        }
+                    }
+                }
+            }
+        }
+    }
+
+    /// This tensor repeated to `shape` by broadcasting.
+    public func broadcast(to shape: [Int]) throws -> Tensor {
+        if self.shape == shape { return self }
+        let target = try Broadcasting.shape(self.shape, shape, operation: "broadcast(to:)")
+        guard target == shape else {
+            throw TensorError.shapeMismatch(operation: "broadcast(to:)", lhs: self.shape, rhs: shape)
+        }
+        return try Tensor.broadcastCombine(self, Tensor.zeros(shape), operation: "broadcast(to:)") { x, _ in x }
+    }
+
+    /// Sums this tensor down to `shape`, the reverse of broadcasting to it
+    /// (the pullback of a broadcast): leading dimensions are summed away, and
+    /// dimensions where `shape` has 1 are summed with the dimension kept.
+    public func sum(toShape shape: [Int]) throws -> Tensor {
+        if self.shape == shape { return self }
+        let back = try Broadcasting.shape(shape, self.shape, operation: "sum(toShape:)")
+        guard back == self.shape else {
+            throw TensorError.shapeMismatch(operation: "sum(toShape:)", lhs: self.shape, rhs: shape)
+        }
+        let m = shape.reduce(1, *)
+        if Broadcasting.isTrailingBlock(shape, of: self.shape) && m > 0 {
+            var out = Array(repeating: 0.0, count: m)
+            scalars.withUnsafeBufferPointer { p in
+                var base = 0
+                while base < p.count {
+                    for j in 0..<m { out[j] += p[base + j] }
+                    base += m
+                }
+            }
+            return Tensor(uncheckedShape: shape, scalars: out)
+        }
+        let offset = self.shape.count - shape.count
+        var axes = Array(0..<offset)
+        for (i, d) in shape.enumerated() where d == 1 && self.shape[i + offset] != 1 { axes.append(i + offset) }
+        let reduced = try sum(alongAxes: axes, keepingDimensions: true)
+        return try reduced.reshaped(to: shape)
+    }
+}

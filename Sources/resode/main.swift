@@ -1,0 +1,2 @@
+import ResODE
+print("resode")
