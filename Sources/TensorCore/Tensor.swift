@@ -84,6 +84,12 @@ public struct Tensor: Sendable, Equatable {
         set { scalars[flatIndex(indices)] = newValue }
     }
 
+    /// The element at a flat (row-major) position; traps on a bad index like `Array`.
+    public subscript(flat i: Int) -> Double {
+        get { scalars[i] }
+        set { scalars[i] = newValue }
+    }
+
     /// The element at a full multi-index, or a thrown error for a bad index.
     public func element(at indices: [Int]) throws -> Double {
         guard indices.count == rank else {

@@ -1,0 +1,27 @@
+# SPDX-License-Identifier: GPL-3.0-or-later
+# `make run`  — the main job (installs what is missing, builds, runs).
+# `make test` — the test suite (installs what is missing, builds, tests).
+SWIFT ?= swift
+
+.PHONY: run test deps build bench doctor clean
+
+deps:
+	@bash scripts/ensure-deps.sh
+
+build: deps
+	$(SWIFT) build -c release --product resode
+
+run: build
+	.build/release/resode demo
+
+doctor: build
+	.build/release/resode doctor
+
+test: deps
+	$(SWIFT) test
+
+bench: deps
+	cd Benchmarks && $(SWIFT) run -c release resode-bench
+
+clean:
+	rm -rf .build Benchmarks/.build

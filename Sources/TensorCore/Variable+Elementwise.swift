@@ -1,0 +1,94 @@
+// SPDX-License-Identifier: GPL-3.0-or-later
+
+/// Elementwise functions of variables, with their derivatives:
+///
+///     tanh:     y' = 1 − y²              exp:   y' = y
+///     log:      y' = 1/x                 sqrt:  y' = 1/(2y)
+///     abs:      y' = sign(x)             square: y' = 2x
+///     relu:     y' = [x > 0]             pow p: y' = p·x^(p−1)
+///     sigmoid:  y' = y(1 − y)            softplus: y' = sigmoid(x)
+/// Forward mode multiplies the tangent by y', reverse mode the cotangent.
+extension Variable {
+    public func tanh() throws -> Variable {
+        let y = value.tanh()
+        return try Variable.record(y, inputs: [self], operation: "tanh",
+                                   tangent: { t in try t[0].map { try Tensor.tanhBackward(output: y, cotangent: $0) } },
+                                   pullback: { g, y, _ in [try Variable.tanhBackward(output: y, cotangent: g)] })
+    }
+
+    /// `ḡ ⊙ (1 − y²)`, the pullback of tanh as one fused, differentiable operation:
+    ///
+    ///     d(g(1−y²)) = ġ(1−y²) − 2gy·ẏ;   ȳ = −2·c·g·y,   ḡ = c(1−y²) for a cotangent c.
+    static func tanhBackward(output y: Variable, cotangent g: Variable) throws -> Variable {
+        let value = try Tensor.tanhBackward(output: y.value, cotangent: g.value)
+        return try record(value, inputs: [y, g], operation: "tanhBackward",
+                          tangent: { t in
+                              var parts: [Tensor?] = []
+                              if let ty = t[0] { parts.append(try (y.value * g.value * ty) * -2) }
+                              if let tg = t[1] { parts.append(try Tensor.tanhBackward(output: y.value, cotangent: tg)) }
+                              return try tangentSum(parts, shape: value.shape)
+                          },
+                          pullback: { c, _, x in
+                              [try (c * x[1] * x[0]).scaled(by: -2), try tanhBackward(output: x[0], cotangent: c)]
+                          })
+    }
+
+    public func exp() throws -> Variable {
+        let y = value.exp()
+        return try Variable.record(y, inputs: [self], operation: "exp",
+                                   tangent: { t in try t[0].map { try $0 * y } },
+                                   pullback: { g, y, _ in [try g * y] })
+    }
+
+    public func log() throws -> Variable {
+        try Variable.record(value.log(), inputs: [self], operation: "log",
+                            tangent: { t in try t[0].map { try $0 / value } },
+                            pullback: { g, _, x in [try g / x[0]] })
+    }
+
+    public func sqrt() throws -> Variable {
+        let y = value.sqrt()
+        return try Variable.record(y, inputs: [self], operation: "sqrt",
+                                   tangent: { t in try t[0].map { try $0 / y * 0.5 } },
+                                   pullback: { g, y, _ in [try (g / y).scaled(by: 0.5)] })
+    }
+
+    public func abs() throws -> Variable {
+        let s = value.sign()
+        return try Variable.record(value.abs(), inputs: [self], operation: "abs",
+                                   tangent: { t in try t[0].map { try $0 * s } },
+                                   pullback: { g, _, _ in [try g * Variable(s)] })
+    }
+
+    public func square() throws -> Variable {
+        try Variable.record(value.square(), inputs: [self], operation: "square",
+                            tangent: { t in try t[0].map { try $0 * value * 2 } },
+                            pullback: { g, _, x in [try (g * x[0]).scaled(by: 2)] })
+    }
+
+    public func pow(_ p: Double) throws -> Variable {
+        try Variable.record(value.pow(p), inputs: [self], operation: "pow",
+                            tangent: { t in try t[0].map { try $0 * value.pow(p - 1) * p } },
+                            pullback: { g, _, x in [try (g * x[0].pow(p - 1)).scaled(by: p)] })
+    }
+
+    public func relu() throws -> Variable {
+        let mask = value.positiveMask()
+        return try Variable.record(value.relu(), inputs: [self], operation: "relu",
+                                   tangent: { t in try t[0].map { try $0 * mask } },
+                                   pullback: { g, _, _ in [try g * Variable(mask)] })
+    }
+
+    public func sigmoid() throws -> Variable {
+        let y = value.sigmoid()
+        return try Variable.record(y, inputs: [self], operation: "sigmoid",
+                                   tangent: { t in try t[0].map { try $0 * y * (1 - y) } },
+                                   pullback: { g, y, _ in [try g * (y - y.square())] })
+    }
+
+    public func softplus() throws -> Variable {
+        try Variable.record(value.softplus(), inputs: [self], operation: "softplus",
+                            tangent: { t in try t[0].map { try $0 * value.sigmoid() } },
+                            pullback: { g, _, x in [try g * x[0].sigmoid()] })
+    }
+}
