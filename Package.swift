@@ -36,6 +36,7 @@ let package = Package(
             name: "resode",
             dependencies: ["ResODE", .product(name: "ArgumentParser", package: "swift-argument-parser")]
         ),
+        .executableTarget(name: "resode-bench", dependencies: ["ResODE"], path: "Benchmarks/Sources/resode-bench"),
         .target(name: "TestSupport", dependencies: ["TensorCore"], path: "Tests/TestSupport"),
         .testTarget(name: "TensorCoreTests", dependencies: ["TensorCore", "TestSupport"]),
         .testTarget(name: "NumPyIOTests", dependencies: ["NumPyIO", "TestSupport"], resources: [.copy("Fixtures")]),

@@ -42,6 +42,7 @@ public enum Broadcasting {
 extension Tensor {
     /// Applies `op` elementwise with NumPy broadcasting.
     
+    @inline(__always)
     static func broadcastCombine(_ a: Tensor, _ b: Tensor, operation: String,
                                  _ op: (Double, Double) -> Double) throws -> Tensor {
         if a.shape == b.shape {
@@ -143,15 +144,19 @@ extension Tensor {
         }
         let m = shape.reduce(1, *)
         if Broadcasting.isTrailingBlock(shape, of: self.shape) && m > 0 {
-            var out = Array(repeating: 0.0, count: m)
-            scalars.withUnsafeBufferPointer { p in
-                var base = 0
-                while base < p.count {
-                    for j in 0..<m { out[j] += p[base + j] }
-                    base += m
+            return Tensor.build(shape: shape, count: m) { out in
+                guard let o = out.baseAddress else { return }
+                o.initialize(repeating: 0, count: m)
+                scalars.withUnsafeBufferPointer { p in
+                    guard let base = p.baseAddress else { return }
+                    var offset = 0
+                    while offset < p.count {
+                        let block = base + offset
+                        for j in 0..<m { o[j] += block[j] }
+                        offset += m
+                    }
                 }
             }
-            return Tensor(uncheckedShape: shape, scalars: out)
         }
         let offset = self.shape.count - shape.count
         var axes = Array(0..<offset)

@@ -36,11 +36,17 @@ extension Tensor {
         if rank == 2 && !keep && (axes == [0] || axes == [-2]) {
             // Column sums (the bias gradient): one contiguous pass per row.
             let (r, c) = (shape[0], shape[1])
-            var out = Array(repeating: 0.0, count: c)
-            scalars.withUnsafeBufferPointer { p in
-                for i in 0..<r { for j in 0..<c { out[j] += p[i * c + j] } }
+            return Tensor.build(shape: [c], count: c) { out in
+                guard let o = out.baseAddress else { return }
+                o.initialize(repeating: 0, count: c)
+                scalars.withUnsafeBufferPointer { p in
+                    guard let base = p.baseAddress else { return }
+                    for i in 0..<r {
+                        let row = base + i * c
+                        for j in 0..<c { o[j] += row[j] }
+                    }
+                }
             }
-            return Tensor(uncheckedShape: [c], scalars: out)
         }
         return try reduce(alongAxes: axes, keepingDimensions: keep, operation: "sum", initial: 0, +)
     }

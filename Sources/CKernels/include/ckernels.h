@@ -20,4 +20,10 @@ void resode_tanh_backward(const double *y, const double *gy, double *g, size_t n
 /// or NULL when it cannot be told (static link).
 const char *resode_dgemm_provider(void);
 
+/// Asks glibc's malloc to keep freed blocks of up to `bytes` for reuse rather
+/// than unmapping them (M_MMAP_THRESHOLD, M_TRIM_THRESHOLD). Returns 1 on success,
+/// 0 where it does not apply. Tensors of 128 KiB sit exactly at glibc's default
+/// mmap threshold, so without this every layer of a training step page-faults.
+int resode_retain_freed_memory(long bytes);
+
 #endif

@@ -1,0 +1,293 @@
+// SPDX-License-Identifier: GPL-3.0-or-later
+import CGSL
+
+/// An adaptive ODE solver around one GSL `gsl_odeiv2_driver`: one step type,
+/// one system, fixed tolerances, reusable for many trajectories.
+///
+/// Each accepted step satisfies, for every component `i`,
+///
+///     |errᵢ| ≤ absoluteTolerance + relativeTolerance · |yᵢ|
+///
+/// (GSL's `y` control: a max norm over components, not an RMS norm). The loop
+/// from `t0` to the output times is the one of `gsl_odeiv2_driver_apply`, run
+/// here so that `maximumSteps` bounds the whole solve rather than each output
+/// interval, and so that every step is counted. GSL has no dense output: the
+/// solver steps exactly onto each output time.
+///
+/// The solver owns GSL workspaces and is not thread-safe: use one solver per
+/// thread. Every solve starts from a reset driver (multistep methods forget their
+/// history), and a failed solve leaves the solver ready for the next one.
+///
+/// Reference: GSL Reference Manual, “Ordinary Differential Equations” (driver,
+/// evolution, step-size control); `/work/shared/GSL-NOTES.md`.
+public final class GSLODESolver {
+    /// The GSL stepping method.
+    public let stepType: GSLStepType
+    /// `n`, the length of the state.
+    public let dimension: Int
+    /// `rtol` in `atol + rtol·|yᵢ|`; positive and finite.
+    public let relativeTolerance: Double
+    /// `atol` in `atol + rtol·|yᵢ|`; non-negative and finite.
+    public let absoluteTolerance: Double
+    /// The magnitude of the first trial step; its sign follows the direction of
+    /// integration. Clamped into `[minimumStepSize, maximumStepSize]`.
+    public let initialStepSize: Double
+    /// The solve fails with `stepSizeBelowMinimum` when the controller proposes
+    /// a smaller step (0: no minimum). The last step onto an output time may be shorter.
+    public let minimumStepSize: Double
+    /// No step is longer than this (`.infinity`: no maximum).
+    public let maximumStepSize: Double
+    /// The solve fails with `tooManySteps` when it needs more accepted steps than this.
+    public let maximumSteps: Int
+
+    private let context: ODECallbackContext
+    // The driver keeps a pointer to the system struct, so it lives on the heap
+    // for the driver's lifetime, as does the context behind its `params`.
+    private let system: UnsafeMutablePointer<gsl_odeiv2_system>
+    private let driver: UnsafeMutablePointer<gsl_odeiv2_driver>
+    let state: UnsafeMutableBufferPointer<Double>
+    let errorEstimate: UnsafeMutableBufferPointer<Double>
+
+    /// Creates a solver for `system` with GSL's `stepType`.
+    ///
+    /// - Parameters:
+    ///   - system: the right-hand side `f(t, y)` (and Jacobian, if any).
+    ///   - stepType: the GSL method; implicit methods need `system.hasJacobian`.
+    ///   - relativeTolerance: `rtol > 0`, finite.
+    ///   - absoluteTolerance: `atol ≥ 0`, finite.
+    ///   - initialStepSize: `|h₀| > 0`, finite.
+    ///   - minimumStepSize: `hmin ≥ 0`, finite, at most `maximumStepSize`.
+    ///   - maximumStepSize: `hmax > 0` (may be `.infinity`).
+    ///   - maximumSteps: at least 1.
+    /// - Throws: `GSLODEError.invalidArgument`, `.missingJacobian`, or `.library`
+    ///   if GSL cannot allocate the driver. Nothing is passed to GSL before the
+    ///   arguments are checked.
+    public init(system: GSLODESystem, stepType: GSLStepType,
+                relativeTolerance: Double, absoluteTolerance: Double,
+                initialStepSize: Double = 1e-6, minimumStepSize: Double = 0,
+                maximumStepSize: Double = .infinity, maximumSteps: Int = 100_000) throws {
+        GSL.disableAbortOnError()
+        func require(_ condition: Bool, _ reason: @autoclosure () -> String) throws {
+            if !condition { throw GSLODEError.invalidArgument(reason: reason()) }
+        }
+        try require(system.dimension >= 1, "dimension must be at least 1; got \(system.dimension)")
+        try require(relativeTolerance > 0 && relativeTolerance.isFinite,
+                    "relativeTolerance must be positive and finite; got \(relativeTolerance)")
+        try require(absoluteTolerance >= 0 && absoluteTolerance.isFinite,
+                    "absoluteTolerance must be non-negative and finite; got \(absoluteTolerance)")
+        try require(initialStepSize > 0 && initialStepSize.isFinite,
+                    "initialStepSize must be positive and finite; got \(initialStepSize)")
+        try require(minimumStepSize >= 0 && minimumStepSize.isFinite,
+                    "minimumStepSize must be non-negative and finite; got \(minimumStepSize)")
+        try require(maximumStepSize > 0 && !maximumStepSize.isNaN,
+                    "maximumStepSize must be positive; got \(maximumStepSize)")
+        try require(minimumStepSize <= maximumStepSize,
+                    "minimumStepSize must not exceed maximumStepSize; got \(minimumStepSize) > \(maximumStepSize)")
+        try require(maximumSteps >= 1, "maximumSteps must be at least 1; got \(maximumSteps)")
+        if stepType.usesJacobian && !system.hasJacobian {
+            throw GSLODEError.missingJacobian(stepType: stepType)
+        }
+        guard let gslType = stepType.gslType else {
+            throw GSLODEError.library(operation: "step type \(stepType.rawValue)", error: .failure)
+        }
+
+        self.stepType = stepType
+        self.dimension = system.dimension
+        self.relativeTolerance = relativeTolerance
+        self.absoluteTolerance = absoluteTolerance
+        self.initialStepSize = min(max(initialStepSize, minimumStepSize), maximumStepSize)
+        self.minimumStepSize = minimumStepSize
+        self.maximumStepSize = maximumStepSize
+        self.maximumSteps = maximumSteps
+
+        let context = ODECallbackContext(system: system)
+        let systemPointer = UnsafeMutablePointer<gsl_odeiv2_system>.allocate(capacity: 1)
+        systemPointer.initialize(to: gsl_odeiv2_system(
+            function: rightHandSideTrampoline,
+            jacobian: system.hasJacobian ? jacobianTrampoline : nil,
+            dimension: system.dimension,
+            params: Unmanaged.passUnretained(context).toOpaque()))
+        guard let driver = gsl_odeiv2_driver_alloc_y_new(
+            systemPointer, gslType, self.initialStepSize, absoluteTolerance, relativeTolerance)
+        else {
+            systemPointer.deinitialize(count: 1)
+            systemPointer.deallocate()
+            throw GSLODEError.library(operation: "gsl_odeiv2_driver_alloc_y_new", error: .outOfMemory)
+        }
+        self.context = context
+        self.system = systemPointer
+        self.driver = driver
+        self.state = .allocate(capacity: system.dimension)
+        self.state.initialize(repeating: 0)
+        self.errorEstimate = .allocate(capacity: system.dimension)
+        self.errorEstimate.initialize(repeating: 0)
+    }
+
+    deinit {
+        gsl_odeiv2_driver_free(driver)
+        system.deinitialize(count: 1)
+        system.deallocate()
+        state.deallocate()
+        errorEstimate.deallocate()
+    }
+
+    /// Integrates from `t0` towards `t1` and returns `y` at each output time.
+    ///
+    /// `t1 < t0` integrates backwards in time. The solver steps exactly onto
+    /// every output time and stops at the last one.
+    ///
+    /// - Parameters:
+    ///   - t0: the initial time.
+    ///   - t1: the end of the interval; fixes the direction of integration.
+    ///   - y0: `y(t0)`, `dimension` finite values.
+    ///   - outputTimes: a non-empty list inside `[t0, t1]`, ordered in the direction
+    ///     of integration (repeats allowed; `t0` itself returns `y0`).
+    /// - Returns: the states at `outputTimes` and the statistics of the solve.
+    /// - Throws: `GSLODEError` for bad arguments (before GSL runs), `tooManySteps`,
+    ///   `stepSizeBelowMinimum`, `stepSizeUnderflow`, `nonFiniteDerivative` /
+    ///   `nonFiniteJacobian` / `nonFiniteState` (with the time), or the error the
+    ///   right-hand side or Jacobian threw, unchanged.
+    public func solve(from t0: Double, to t1: Double, initial y0: [Double],
+                      at outputTimes: [Double]) throws -> GSLODESolution {
+        GSL.disableAbortOnError()
+        try checkInitialState(y0, at: t0)
+        try checkTimes(from: t0, to: t1, outputTimes: outputTimes)
+        let direction: Double = t1 >= t0 ? 1 : -1
+        try startTrajectory(from: y0, initialStep: direction * initialStepSize)
+
+        var times: [Double] = []
+        var states: [[Double]] = []
+        times.reserveCapacity(outputTimes.count)
+        states.reserveCapacity(outputTimes.count)
+        var t = t0
+        var acceptedSteps = 0
+        do {
+            for target in outputTimes {
+                while direction * (target - t) > 0 {
+                    guard acceptedSteps < maximumSteps else {
+                        throw GSLODEError.tooManySteps(maximumSteps: maximumSteps, time: t)
+                    }
+                    let timeBefore = t
+                    let status = gsl_odeiv2_evolve_apply(
+                        driver.pointee.e, driver.pointee.c, driver.pointee.s, driver.pointee.sys,
+                        &t, target, &driver.pointee.h, state.baseAddress)
+                    // A callback's error explains the status, so it comes first.
+                    if let error = context.pendingError { throw error }
+                    if status == Int32(GSL_FAILURE) {
+                        throw GSLODEError.stepSizeUnderflow(time: timeBefore, stepSize: driver.pointee.h)
+                    }
+                    if status != GSLError.successCode {
+                        throw GSLODEError.library(operation: "gsl_odeiv2_evolve_apply at t = \(timeBefore)",
+                                                  error: GSLError(code: status))
+                    }
+                    acceptedSteps += 1
+                    try checkStateIsFinite(at: t)
+                    if abs(driver.pointee.h) > maximumStepSize {
+                        driver.pointee.h = direction * maximumStepSize
+                    }
+                    if abs(driver.pointee.h) < minimumStepSize {
+                        throw GSLODEError.stepSizeBelowMinimum(
+                            time: t, stepSize: abs(driver.pointee.h), minimumStepSize: minimumStepSize)
+                    }
+                }
+                times.append(target)
+                states.append(Array(state))
+            }
+        } catch {
+            // GSL leaves the step objects mid-trajectory after a failure.
+            gsl_odeiv2_driver_reset(driver)
+            throw error
+        }
+        return GSLODESolution(times: times, states: states,
+                              statistics: statistics(acceptedSteps: acceptedSteps))
+    }
+
+    /// Integrates from `t0` to `t1` and returns `y(t1)` only.
+    ///
+    /// Same as `solve(from:to:initial:at:)` with `outputTimes = [t1]`.
+    public func solve(from t0: Double, to t1: Double, initial y0: [Double]) throws -> GSLODESolution {
+        try solve(from: t0, to: t1, initial: y0, at: [t1])
+    }
+
+    // MARK: - Shared with the fixed-step and single-step entry points
+
+    /// Copies `y0` into the state buffer, resets the driver and sets the signed first step.
+    func startTrajectory(from y0: [Double], initialStep: Double) throws {
+        context.resetForSolve()
+        _ = state.update(fromContentsOf: y0)
+        let status = gsl_odeiv2_driver_reset(driver)
+        if status != GSLError.successCode {
+            throw GSLODEError.library(operation: "gsl_odeiv2_driver_reset", error: GSLError(code: status))
+        }
+        driver.pointee.h = initialStep
+    }
+
+    /// One call of GSL's stepper on the state buffer, from `t` by `h`, with no
+    /// step-size control; the error estimate goes to `errorEstimate`.
+    func applyStep(at t: Double, by h: Double) throws {
+        let status = gsl_odeiv2_step_apply(driver.pointee.s, t, h, state.baseAddress,
+                                           errorEstimate.baseAddress, nil, nil, system)
+        if let error = context.pendingError { throw error }
+        if status != GSLError.successCode {
+            throw GSLODEError.library(operation: "gsl_odeiv2_step_apply at t = \(t) with h = \(h)",
+                                      error: GSLError(code: status))
+        }
+        try checkStateIsFinite(at: t + h)
+    }
+
+    /// Resets GSL's step objects after a failed fixed or single step.
+    func resetAfterFailure() {
+        gsl_odeiv2_driver_reset(driver)
+    }
+
+    func statistics(acceptedSteps: Int) -> GSLODEStatistics {
+        GSLODEStatistics(
+            rightHandSideEvaluations: context.rightHandSideEvaluations,
+            jacobianEvaluations: context.jacobianEvaluations,
+            acceptedSteps: acceptedSteps,
+            rejectedSteps: Int(driver.pointee.e.pointee.failed_steps))
+    }
+
+    func checkInitialState(_ y0: [Double], at t0: Double) throws {
+        guard y0.count == dimension else {
+            throw GSLODEError.dimensionMismatch(quantity: "initial state y0", expected: dimension, actual: y0.count)
+        }
+        guard t0.isFinite else {
+            throw GSLODEError.invalidArgument(reason: "initial time t0 must be finite; got \(t0)")
+        }
+        if let component = y0.firstIndex(where: { !$0.isFinite }) {
+            throw GSLODEError.invalidArgument(
+                reason: "initial state y0 must be finite; component \(component) is \(y0[component])")
+        }
+    }
+
+    private func checkTimes(from t0: Double, to t1: Double, outputTimes: [Double]) throws {
+        guard t1.isFinite else {
+            throw GSLODEError.invalidArgument(reason: "final time t1 must be finite; got \(t1)")
+        }
+        guard !outputTimes.isEmpty else {
+            throw GSLODEError.invalidArgument(reason: "outputTimes must not be empty; pass [t1] for the final state only")
+        }
+        let direction: Double = t1 >= t0 ? 1 : -1
+        var previous = t0
+        for (index, time) in outputTimes.enumerated() {
+            guard time.isFinite, direction * (time - t0) >= 0, direction * (t1 - time) >= 0 else {
+                throw GSLODEError.outputTimesInvalid(
+                    index: index, time: time, reason: "must be finite and inside [\(min(t0, t1)), \(max(t0, t1))]")
+            }
+            guard direction * (time - previous) >= 0 else {
+                throw GSLODEError.outputTimesInvalid(
+                    index: index, time: time,
+                    reason: "comes before the previous output time \(previous) "
+                        + "in the direction of integration (\(direction > 0 ? "increasing" : "decreasing") t)")
+            }
+            previous = time
+        }
+    }
+
+    private func checkStateIsFinite(at t: Double) throws {
+        for component in 0..<dimension where !state[component].isFinite {
+            throw GSLODEError.nonFiniteState(time: t, component: component)
+        }
+    }
+}

@@ -1,0 +1,34 @@
+// SPDX-License-Identifier: GPL-3.0-or-later
+
+extension Variable {
+    /// A fully connected layer `y = x·Wᵀ + b` (see `Tensor.linear`):
+    ///
+    ///     ẏ = ẋ·Wᵀ + x·Ẇᵀ + ḃ
+    ///     x̄ = ȳ·W,   W̄ = ȳᵀ·x,   b̄ = Σ_rows ȳ
+    public static func linear(_ x: Variable, weight w: Variable, bias b: Variable?) throws -> Variable {
+        let y = try Tensor.linear(x.value, weight: w.value, bias: b?.value)
+        let inputs = b.map { [x, w, $0] } ?? [x, w]
+        return try record(y, inputs: inputs, operation: "linear",
+                          tangent: { t in
+                              var parts: [Tensor?] = []
+                              if let tx = t[0] { parts.append(try Tensor.linear(tx, weight: w.value, bias: nil)) }
+                              if let tw = t[1] { parts.append(try Tensor.linear(x.value, weight: tw, bias: nil)) }
+                              if t.count > 2 { parts.append(t[2]) }
+                              return try tangentSum(parts, shape: y.shape)
+                          },
+                          pullback: { g, _, v in
+                              var cotangents: [Variable?] = [try matmul(g, v[1]), try matmul(g, v[0], transposeA: true)]
+                              if v.count > 2 { cotangents.append(try g.sum(alongAxes: [0])) }
+                              return cotangents
+                          })
+    }
+
+    /// `self + α·other` for variables of one shape (an Euler step `x + h·f`):
+    /// `ẏ = ẋ + α·ḟ`, `x̄ = ȳ`, `f̄ = α·ȳ`.
+    public func adding(_ other: Variable, scaledBy alpha: Double) throws -> Variable {
+        try Variable.record(try value.adding(other.value, scaledBy: alpha), inputs: [self, other],
+                            operation: "adding(_:scaledBy:)",
+                            tangent: { t in try tangentSum([t[0], t[1].map { $0 * alpha }], shape: value.shape) },
+                            pullback: { g, _, _ in [g, try g.scaled(by: alpha)] })
+    }
+}
