@@ -4,7 +4,9 @@
 // Layers (imports point down only):
 //   resode (CLI), Benchmarks/, Papers/
 //   ResODE            umbrella: re-exports the public modules
-//   ResidualNets      residual networks as explicit Euler steps, training, datasets
+//   ResidualNets | ContinuousDepth   (siblings: neither imports the other)
+//                     residual networks as explicit RK steps, datasets | neural ODEs, GSL and own solvers, adjoints
+//   Training          losses, optimisers, schedules, the training loop, checkpoints
 //   GSLBridge         Swift values around gsl_odeiv2, eigen and SVD (no Unsafe… above it)
 //   NumPyIO           .npy / .npz read and write
 //   TensorCore        Tensor, reverse/forward-mode autodiff, optimisers
@@ -30,8 +32,10 @@ let package = Package(
         .target(name: "TensorCore", dependencies: ["CGSL", "CKernels"]),
         .target(name: "NumPyIO", dependencies: ["TensorCore", .product(name: "ZIPFoundation", package: "ZIPFoundation")]),
         .target(name: "GSLBridge", dependencies: ["CGSL"]),
-        .target(name: "ResidualNets", dependencies: ["TensorCore", "NumPyIO"], resources: [.copy("Resources")]),
-        .target(name: "ResODE", dependencies: ["TensorCore", "NumPyIO", "GSLBridge", "ResidualNets"]),
+        .target(name: "Training", dependencies: ["TensorCore", "NumPyIO"]),
+        .target(name: "ResidualNets", dependencies: ["TensorCore", "NumPyIO", "Training"], resources: [.copy("Resources")]),
+        .target(name: "ContinuousDepth", dependencies: ["TensorCore", "GSLBridge", "Training"]),
+        .target(name: "ResODE", dependencies: ["TensorCore", "NumPyIO", "GSLBridge", "Training", "ResidualNets", "ContinuousDepth"]),
         .executableTarget(
             name: "resode",
             dependencies: ["ResODE", .product(name: "ArgumentParser", package: "swift-argument-parser")]
@@ -42,5 +46,7 @@ let package = Package(
         .testTarget(name: "NumPyIOTests", dependencies: ["NumPyIO", "TestSupport"], resources: [.copy("Fixtures")]),
         .testTarget(name: "GSLBridgeTests", dependencies: ["GSLBridge"]),
         .testTarget(name: "ResidualNetsTests", dependencies: ["ResidualNets", "TestSupport"]),
+        .testTarget(name: "TrainingTests", dependencies: ["Training", "TestSupport"]),
+        .testTarget(name: "ContinuousDepthTests", dependencies: ["ContinuousDepth", "TestSupport"]),
     ]
 )

@@ -4,3 +4,5 @@
 @_exported import NumPyIO
 @_exported import GSLBridge
 @_exported import ResidualNets
+@_exported import Training
+@_exported import ContinuousDepth
