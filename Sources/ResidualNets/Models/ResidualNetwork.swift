@@ -12,7 +12,7 @@ import TensorCore
 ///
 /// Reference: He et al., "Deep residual learning" (CVPR 2016); E, "A proposal on
 /// machine learning via dynamical systems" (2017); Papers/euler-convergence.
-public struct ResidualNetwork: Sendable, Equatable {
+public struct ResidualNetwork: DifferentiableModel, Equatable {
     public let spec: ResidualNetworkSpec
     /// Named parameters: `blocks.{l}.linear1.weight`, … or `f.linear1.weight`, … when tied.
     public var parameters: ParameterList
@@ -63,11 +63,6 @@ public struct ResidualNetwork: Sendable, Equatable {
     /// Every state `x_0, x_1, …, x_L`.
     public func states(_ x: Variable, parameters p: [Variable]) throws -> [Variable] {
         try states(x, parameters: p, keepAll: true)
-    }
-
-    /// The final state for plain tensors (no differentiation).
-    public func callAsFunction(_ x: Tensor) throws -> Tensor {
-        try forward(Variable(x), parameters: parameters.values.map { Variable($0) }).value
     }
 
     func states(_ x0: Variable, parameters p: [Variable], keepAll: Bool) throws -> [Variable] {

@@ -17,25 +17,60 @@ public struct RungeKuttaStep {
                 at t: Double, from y: Variable, by h: Double, firstStage: Variable? = nil) throws {
         var k: [Variable] = []
         k.reserveCapacity(tableau.stageCount)
+        var lastStageInput = y
         for i in 0..<tableau.stageCount {
             if i == 0, let firstStage {
                 k.append(firstStage)
                 continue
             }
-            let yi = try RungeKuttaStep.combine(y, k, tableau.a[i], h)
+            let yi = try RungeKuttaStep.combining(y, stages: k, weights: tableau.a[i], stepSize: h)
             k.append(try f(yi, t + tableau.c[i] * h))
+            lastStageInput = yi
         }
-        self.y = try RungeKuttaStep.combine(y, k, tableau.b, h)
+        // FSAL: the last stage is evaluated at yₙ + h Σ aₛⱼkⱼ with aₛⱼ = bⱼ and bₛ = 0,
+        // which is yₙ₊₁ computed by the same operations in the same order.
+        self.y = tableau.isFirstSameAsLast && tableau.stageCount > 1
+            ? lastStageInput
+            : try RungeKuttaStep.combining(y, stages: k, weights: tableau.b, stepSize: h)
         self.stages = k
     }
 
-    /// `y + h Σ wⱼ kⱼ`, skipping zero weights.
-    static func combine(_ y: Variable, _ k: [Variable], _ w: [Double], _ h: Double) throws -> Variable {
-        var result = y
-        for (j, wj) in w.enumerated() where wj != 0 && j < k.count {
-            result = try result.adding(k[j], scaledBy: h * wj)
+    /// `y + h Σⱼ wⱼ kⱼ` over the first `min(w.count, k.count)` stages, skipping zero
+    /// weights: a stage input, a step's result, or a dense-output value.
+    ///
+    /// One recorded operation (one new tensor), accumulated term by term in the
+    /// order of `j`, so tracked and untracked variables give the same rounding:
+    ///
+    ///     ẏ = ẏₙ + h Σ wⱼ k̇ⱼ,    ȳₙ = ȳ,    k̄ⱼ = h wⱼ ȳ
+    /// Untracked inputs give an untracked result without touching any tape.
+    /// - Throws: `TensorError.shapeMismatch` when a stage's shape differs from `y`'s.
+    public static func combining(_ y: Variable, stages k: [Variable], weights w: [Double],
+                                 stepSize h: Double) throws -> Variable {
+        let n = Swift.min(w.count, k.count)
+        var value = y.value
+        var tracked = y.isTracked
+        var terms = 0
+        for j in 0..<n where w[j] != 0 {
+            try value.add(k[j].value, scaledBy: h * w[j])
+            tracked = tracked || k[j].isTracked
+            terms += 1
         }
-        return result
+        if terms == 0 { return y }
+        guard tracked else { return Variable(value) }
+        var inputs = [y]
+        var scales = [1.0]
+        inputs.reserveCapacity(terms + 1)
+        scales.reserveCapacity(terms + 1)
+        for j in 0..<n where w[j] != 0 {
+            inputs.append(k[j])
+            scales.append(h * w[j])
+        }
+        return try Variable.record(value, inputs: inputs, operation: "RungeKuttaStep.combining",
+                                   tangent: { t in
+                                       try tangentSum(zip(t, scales).map { tj, s in tj.map { s == 1 ? $0 : $0 * s } },
+                                                      shape: value.shape)
+                                   },
+                                   pullback: { g, _, _ in try scales.map { s in s == 1 ? g : try g.scaled(by: s) } })
     }
 
     /// The local error estimate `h Σ (bᵢ − b̂ᵢ) kᵢ` of an embedded pair (as a tensor, not differentiated).

@@ -1,0 +1,12 @@
+// SPDX-License-Identifier: GPL-3.0-or-later
+import ArgumentParser
+
+/// The `resode` command-line tool.
+@main
+struct Resode: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "resode",
+        abstract: "Numerical experiments on residual networks as ODE discretisations.",
+        subcommands: [Eval.self, Doctor.self, Demo.self]
+    )
+}

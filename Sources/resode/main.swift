@@ -1,2 +1,0 @@
-import ResODE
-print("resode")
