@@ -4,9 +4,10 @@
 // Layers (imports point down only):
 //   resode (CLI), Benchmarks/, Papers/
 //   ResODE            umbrella: re-exports the public modules
+//   DepthAnalysis     gradient flow, spectra, landscapes, path ensembles, ResNet ↔ ODE comparisons
 //   ResidualNets | ContinuousDepth   (siblings: neither imports the other)
 //                     residual networks as explicit RK steps, datasets | neural ODEs, GSL and own solvers, adjoints
-//   Training          losses, optimisers, schedules, the training loop, checkpoints
+//   Training          datasets, losses, optimisers, schedules, the training loop, checkpoints
 //   GSLBridge         Swift values around gsl_odeiv2, eigen and SVD (no Unsafe… above it)
 //   NumPyIO           .npy / .npz read and write
 //   TensorCore        Tensor, reverse/forward-mode autodiff, optimisers
@@ -32,10 +33,11 @@ let package = Package(
         .target(name: "TensorCore", dependencies: ["CGSL", "CKernels"]),
         .target(name: "NumPyIO", dependencies: ["TensorCore", .product(name: "ZIPFoundation", package: "ZIPFoundation")]),
         .target(name: "GSLBridge", dependencies: ["CGSL"]),
-        .target(name: "Training", dependencies: ["TensorCore", "NumPyIO"]),
-        .target(name: "ResidualNets", dependencies: ["TensorCore", "NumPyIO", "Training"], resources: [.copy("Resources")]),
+        .target(name: "Training", dependencies: ["TensorCore", "NumPyIO"], resources: [.copy("Resources")]),
+        .target(name: "ResidualNets", dependencies: ["TensorCore", "NumPyIO", "Training"]),
         .target(name: "ContinuousDepth", dependencies: ["TensorCore", "GSLBridge", "Training"]),
-        .target(name: "ResODE", dependencies: ["TensorCore", "NumPyIO", "GSLBridge", "Training", "ResidualNets", "ContinuousDepth"]),
+        .target(name: "DepthAnalysis", dependencies: ["TensorCore", "GSLBridge", "Training", "ResidualNets", "ContinuousDepth"]),
+        .target(name: "ResODE", dependencies: ["TensorCore", "NumPyIO", "GSLBridge", "Training", "ResidualNets", "ContinuousDepth", "DepthAnalysis"]),
         .executableTarget(
             name: "resode",
             dependencies: ["ResODE", .product(name: "ArgumentParser", package: "swift-argument-parser")]
@@ -48,5 +50,7 @@ let package = Package(
         .testTarget(name: "ResidualNetsTests", dependencies: ["ResidualNets", "TestSupport"]),
         .testTarget(name: "TrainingTests", dependencies: ["Training", "TestSupport"]),
         .testTarget(name: "ContinuousDepthTests", dependencies: ["ContinuousDepth", "TestSupport"]),
+        .testTarget(name: "DepthAnalysisTests", dependencies: ["DepthAnalysis", "TestSupport"]),
+        .testTarget(name: "ResodeCLITests", dependencies: ["resode", "NumPyIO"], resources: [.copy("Fixtures")]),
     ]
 )

@@ -2,7 +2,7 @@
 import Foundation
 import Testing
 import TensorCore
-import ResidualNets
+import Training
 
 /// Row `i` of a rank-2 tensor.
 private func row(_ tensor: Tensor, _ i: Int) -> [Double] {
