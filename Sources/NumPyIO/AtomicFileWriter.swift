@@ -9,8 +9,8 @@ import Foundation
 /// temporary file is removed and the target is left as it was.
 /// - Throws: Foundation's error when the temporary file cannot be written,
 ///   `NumPyFileError.cannotReplace` when the rename fails.
-enum AtomicFileWriter {
-    static func write(_ data: Data, to url: URL) throws {
+public enum AtomicFileWriter {
+    public static func write(_ data: Data, to url: URL) throws {
         let target = url.standardizedFileURL
         let directory = target.deletingLastPathComponent()
         let temporary = directory.appendingPathComponent(".\(target.lastPathComponent).\(UUID().uuidString).tmp")

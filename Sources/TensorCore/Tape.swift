@@ -63,8 +63,7 @@ public final class Tape {
         guard seed.shape == output.shape else {
             throw AutodiffError.shapeMismatch(what: "cotangent seed", expected: output.shape, got: seed.shape)
         }
-        let zeros = inputs.map { Variable(Tensor.zeros(like: $0.value)) }
-        guard output.tape === self, output.index >= 0 else { return zeros }
+        guard output.tape === self, output.index >= 0 else { return inputs.map { Variable(Tensor.zeros(like: $0.value)) } }
 
         let wasRecording = isRecording
         isRecording = createGraph
@@ -94,8 +93,9 @@ public final class Tape {
                 }
             }
         }
-        return inputs.enumerated().map { k, v in
-            (v.tape === self && v.index >= 0 ? cotangents[v.index] : nil) ?? zeros[k]
+        // Zeros are made only for inputs the output does not depend on.
+        return inputs.map { v in
+            (v.tape === self && v.index >= 0 ? cotangents[v.index] : nil) ?? Variable(Tensor.zeros(like: v.value))
         }
     }
 }
