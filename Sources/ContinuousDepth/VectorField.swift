@@ -59,13 +59,16 @@ public struct NeuralVectorField: VectorField {
 }
 
 /// A vector field given by a closure over variables (for reference problems and tests).
-public struct ClosureVectorField: VectorField {
+///
+/// The closure may capture variables, which are not thread-safe: use one
+/// `ClosureVectorField` from one thread at a time (hence `@unchecked Sendable`).
+public struct ClosureVectorField: VectorField, @unchecked Sendable {
     public let dimension: Int
     public var parameters: ParameterList
-    let body: @Sendable (Variable, Double, [Variable]) throws -> Variable
+    let body: (Variable, Double, [Variable]) throws -> Variable
 
     public init(dimension: Int, parameters: ParameterList = ParameterList(),
-                _ body: @escaping @Sendable (Variable, Double, [Variable]) throws -> Variable) {
+                _ body: @escaping (Variable, Double, [Variable]) throws -> Variable) {
         self.dimension = dimension
         self.parameters = parameters
         self.body = body

@@ -10,6 +10,8 @@ public enum AutodiffError: Error, Equatable, Sendable, CustomStringConvertible {
     case shapeMismatch(what: String, expected: [Int], got: [Int])
     /// A function was differentiated with respect to a different number of inputs than it got tangents for.
     case argumentCount(expected: Int, got: Int)
+    /// An operation that does not support the requested kind of derivative.
+    case unsupported(operation: String, reason: String)
 
     public var description: String {
         switch self {
@@ -21,6 +23,8 @@ public enum AutodiffError: Error, Equatable, Sendable, CustomStringConvertible {
             return "\(what) has shape \(got), expected \(expected)"
         case let .argumentCount(expected, got):
             return "expected \(expected) tensors, got \(got)"
+        case let .unsupported(operation, reason):
+            return "\(operation) cannot be differentiated this way: \(reason)"
         }
     }
 }

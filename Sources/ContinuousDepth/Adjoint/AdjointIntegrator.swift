@@ -1,0 +1,51 @@
+// SPDX-License-Identifier: GPL-3.0-or-later
+import GSLBridge
+import TensorCore
+
+/// One GSL solver for the augmented adjoint system `[x, a, a_θ]` (see
+/// `AdjointDynamics`), reused for every backward segment.
+final class AdjointIntegrator {
+    let dynamics: AdjointDynamics
+    private let solver: GSLODESolver
+
+    /// - Parameters:
+    ///   - configuration: tolerances and step limits (shared with the forward solve).
+    ///   - stepType: the backward stepper; it must not need a Jacobian.
+    ///   - initialStepSize: the first trial step of every segment.
+    /// - Throws: `ContinuousDepthError.invalidArgument` for an implicit step type or a bad option.
+    init(field: some VectorField, batchSize: Int, configuration: GSLNeuralODESolver,
+         stepType: GSLStepType, initialStepSize: Double) throws {
+        guard !stepType.usesJacobian else {
+            throw ContinuousDepthError.invalidArgument(
+                "the backward step type \(stepType.rawValue) needs the Jacobian of the augmented adjoint system, "
+                    + "which is not provided; use an explicit type such as rkf45 or rk8pd")
+        }
+        let dynamics = AdjointDynamics(field: field, batchSize: batchSize)
+        let system = GSLODESystem(dimension: dynamics.dimension,
+                                  inPlaceRightHandSide: { t, s, dsdt in try dynamics.evaluate(t, s, &dsdt) })
+        self.dynamics = dynamics
+        self.solver = try translatingSolverErrors {
+            try GSLODESolver(system: system, stepType: stepType,
+                             relativeTolerance: configuration.relativeTolerance,
+                             absoluteTolerance: configuration.absoluteTolerance,
+                             initialStepSize: initialStepSize,
+                             minimumStepSize: configuration.minimumStepSize,
+                             maximumStepSize: configuration.maximumStepSize,
+                             maximumSteps: configuration.maximumSteps)
+        }
+    }
+
+    /// Integrates the augmented state `s` from `start` to `end` (usually `end < start`)
+    /// and replaces it by the result. `maximumSteps` bounds this segment.
+    /// - Returns: the segment's statistics.
+    func integrate(_ s: inout [Double], from start: Double, to end: Double) throws -> SolverStatistics {
+        let solution = try translatingSolverErrors {
+            try solver.solve(from: start, to: end, initial: s, at: [end])
+        }
+        guard let final = solution.finalState else {
+            throw ContinuousDepthError.invalidArgument("the backward solve from t = \(start) to \(end) returned no state")
+        }
+        s = final
+        return SolverStatistics(solution.statistics)
+    }
+}
