@@ -6,10 +6,13 @@ import TensorCore
 ///
 ///     ℓ(θ) = mean_b [ logsumexp(z_b) − z_b[label_b] ],   z = classifier(x; θ)
 ///
+/// - Parameter counters: extra per-batch counters (e.g. function evaluations of an ODE block),
+///   read after each backward pass and averaged per epoch into extra metrics columns.
 /// - Returns: the per-epoch metrics (the last one holds the final held-out accuracy).
 /// - Throws: `TrainingError` (non-finite loss with its epoch and batch, bad settings) and model errors.
 public func trainClassifier<Body: DifferentiableModel>(_ classifier: inout Classifier<Body>, on training: Dataset,
-                                                       heldOut: Dataset?, trainer: inout Trainer) throws -> [EpochMetrics] {
+                                                       heldOut: Dataset?, trainer: inout Trainer,
+                                                       counters: @escaping () -> [String: Double] = { [:] }) throws -> [EpochMetrics] {
     guard training.classCount >= 2 else {
         throw TrainingError.invalidSamples(reason: "classification needs labelled samples with at least 2 classes")
     }
@@ -17,7 +20,8 @@ public func trainClassifier<Body: DifferentiableModel>(_ classifier: inout Class
     let model = classifier
     let metrics = try trainer.train(&parameters, on: training.samples, heldOut: heldOut?.samples) { batch, theta in
         let logits = try model.forward(Variable(batch.inputs), parameters: theta)
-        return LossEvaluation(loss: try Loss.softmaxCrossEntropy(logits: logits, labels: batch.labels), outputs: logits)
+        return LossEvaluation(loss: try Loss.softmaxCrossEntropy(logits: logits, labels: batch.labels), outputs: logits,
+                              counters: counters)
     }
     classifier.parameters = parameters
     return metrics

@@ -137,11 +137,27 @@ struct Train: ParsableCommand {
     }
 }
 
-/// The `node` body of `resode train` (arrives with ContinuousDepth's neural-ODE model).
+/// The `node` body of `resode train`: a neural ODE block between the embedding and the read-out,
+/// with forward and backward function evaluations recorded per epoch.
 enum NeuralODETraining {
     struct Result { let spec: Data; let body: ParameterList; let head: [(String, Tensor)]; let accuracy: Double? }
+
     static func train(_ command: Train, data: Dataset, trainSet: Dataset, testSet: Dataset, width: Int,
                       embedding: Embedding, trainer: inout Trainer) throws -> Result {
-        throw CLIError("--model node is not available in this build yet")
+        let spec = try NeuralODESpec(dimension: width, hidden: command.hidden, activation: command.parseActivation(),
+                                     endTime: command.t1, solver: NeuralODESolverChoice(name: command.solver),
+                                     relativeTolerance: command.rtol, absoluteTolerance: command.atol, steps: command.steps)
+        let block = try NeuralODEBlock(spec: spec, seed: command.seed)
+        var classifier = try Classifier(inputWidth: data.featureCount, stateWidth: width, outputs: data.classCount,
+                                        embedding: embedding, body: block, seed: command.seed &+ 2)
+        let counter = block.counter
+        let metrics = try trainClassifier(&classifier, on: trainSet, heldOut: testSet, trainer: &trainer) {
+            defer { counter.reset() }
+            return ["forward_evaluations": Double(counter.forward), "backward_evaluations": Double(counter.backward)]
+        }
+        let body = classifier.body.parameters
+        return Result(spec: try spec.encodedJSON(), body: body,
+                      head: Train.headParameters(classifier.parameters, excluding: Set(body.names)),
+                      accuracy: metrics.last?.heldOutAccuracy)
     }
 }

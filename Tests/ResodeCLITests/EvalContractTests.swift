@@ -10,7 +10,7 @@ import TensorCore
 @Suite("resode eval honours its contract")
 struct EvalContractTests {
     static let fixtures = ["resnet-euler-tanh", "resnet-heun-softplus", "resnet-midpoint-tied",
-                           "resnet-rk4-tied-softplus", "plain-relu"]
+                           "resnet-rk4-tied-softplus", "plain-relu", "node-rk4-fixed"]
 
     func fixture(_ name: String, _ file: String) -> URL {
         Bundle.module.url(forResource: "Fixtures/\(name)/\(file)", withExtension: nil)
@@ -35,6 +35,23 @@ struct EvalContractTests {
             let got = try #require(grads[entry.name])
             #expect(got.isApproximatelyEqual(to: entry.tensor, relativeTolerance: 1e-10, absoluteTolerance: 1e-12), "\(name): \(entry.name)")
         }
+    }
+
+    @Test("adaptive node solves (own dopri5, GSL rk8pd) match SciPy's DOP853 at 1e-13 within their tolerance",
+          arguments: ["node-dopri5", "node-rk8pd"])
+    func adaptiveNodeMatchesSciPy(_ name: String) throws {
+        let dir = try ResodeProcess.temporaryDirectory()
+        defer { try? FileManager.default.removeItem(at: dir) }
+        let y = dir.appendingPathComponent("Y.npy"), g = dir.appendingPathComponent("G.npz")
+        let r = try ResodeProcess.run(["eval", "--spec", fixture(name, "spec.json").path, "--weights", fixture(name, "weights.npz").path,
+                                       "--input", fixture(name, "input.npy").path, "--output", y.path, "--grad", g.path])
+        #expect(r.status == 0, "\(r.standardError)")
+        let output = try NumPy.readArray(from: y)
+        let expected = try NumPy.readArray(from: fixture(name, "expected_output.npy"))
+        let error = try (output - expected).maxNorm()
+        #expect(error <= 1e-7, "\(name): max error \(error)")
+        let grads = try NumPy.readArchive(from: g)
+        #expect(Set(grads.map(\.name)) == ["input", "f.linear1.weight", "f.linear1.bias", "f.linear2.weight", "f.linear2.bias"])
     }
 
     /// Runs eval on a modified copy of a fixture and returns the failure line.

@@ -1,6 +1,6 @@
 #!/usr/bin/env python3
 # SPDX-License-Identifier: GPL-3.0-or-later
-"""Fixtures for `resode eval`, computed independently with NumPy.
+"""Fixtures for `resode eval`, computed independently with NumPy (and SciPy).
 
 Each folder holds spec.json, weights.npz, input.npy and the expected
 output.npy and grad.npz (gradient of l = 1/2 * sum(Y**2) with respect to the
@@ -130,3 +130,44 @@ make("resnet-midpoint-tied", {"model": "resnet", "dim": 3, "hidden": 6, "activat
 make("resnet-rk4-tied-softplus", {"model": "resnet", "dim": 2, "hidden": 3, "activation": "softplus", "depth": 4,
                                   "h": 0.25, "scheme": "rk4", "tied": True}, 5, 4)
 make("plain-relu", {"model": "plain", "dim": 3, "hidden": 8, "activation": "relu", "depth": 3}, 4, 5)
+
+
+def make_node(folder, spec, batch, seed, reference):
+    """A neural ODE. `reference` is 'rk4-steps' (exact: the same RK4 steps and
+    their gradient, via `run` on the equivalent tied network) or 'dop853'
+    (SciPy's DOP853 at rtol = atol = 1e-13; output only)."""
+    rng = np.random.default_rng(seed)
+    d, m = spec["dim"], spec["hidden"]
+    p = [rng.uniform(-0.8, 0.8, (m, d)), rng.uniform(-0.3, 0.3, m),
+         rng.uniform(-0.8, 0.8, (d, m)), rng.uniform(-0.3, 0.3, d)]
+    x0 = rng.standard_normal((batch, d))
+    names = ["linear1.weight", "linear1.bias", "linear2.weight", "linear2.bias"]
+    path = os.path.join(HERE, folder)
+    os.makedirs(path, exist_ok=True)
+    if reference == "rk4-steps":
+        tied = {"model": "resnet", "activation": spec["activation"], "depth": spec["steps"],
+                "h": spec["t1"] / spec["steps"], "scheme": "rk4", "tied": True}
+        out, gx, grads = run(tied, [p], x0)
+        gradient = {"input": gx}
+        gradient.update({"f." + n: t for n, t in zip(names, grads[0])})
+        np.savez(os.path.join(path, "expected_grad.npz"), **gradient)
+    else:
+        from scipy.integrate import solve_ivp
+
+        def rhs(t, y):
+            return field(y.reshape(batch, d), p, spec["activation"])[0].ravel()
+        sol = solve_ivp(rhs, (0.0, spec["t1"]), x0.ravel(), method="DOP853", rtol=1e-13, atol=1e-13)
+        out = sol.y[:, -1].reshape(batch, d)
+    with open(os.path.join(path, "spec.json"), "w") as f:
+        json.dump(spec, f, indent=1)
+    np.savez(os.path.join(path, "weights.npz"), **{"f." + n: t for n, t in zip(names, p)})
+    np.save(os.path.join(path, "input.npy"), x0)
+    np.save(os.path.join(path, "expected_output.npy"), out)
+
+
+make_node("node-rk4-fixed", {"model": "node", "dim": 3, "hidden": 6, "activation": "tanh", "t1": 1.5,
+                             "solver": "rk4-fixed", "steps": 12}, 4, 6, "rk4-steps")
+make_node("node-dopri5", {"model": "node", "dim": 2, "hidden": 8, "activation": "softplus", "t1": 2.0,
+                          "solver": "dopri5", "rtol": 1e-9, "atol": 1e-11}, 3, 7, "dop853")
+make_node("node-rk8pd", {"model": "node", "dim": 2, "hidden": 8, "activation": "tanh", "t1": 1.0,
+                         "solver": "rk8pd", "rtol": 1e-10, "atol": 1e-12}, 3, 8, "dop853")

@@ -1,0 +1,202 @@
+// SPDX-License-Identifier: GPL-3.0-or-later
+import Foundation
+import TensorCore
+
+/// Mini-batch training of a `ParameterList` against a loss function:
+///
+///     for epoch e = 1…E:
+///         shuffle 0..<n with the seeded generator; cut into batches of `batchSize` (the last may be short)
+///         for batch b = 1…B:
+///             L, g = value and gradient of loss(batch, θ)      (stop if L or g is not finite)
+///             ‖g‖ = global norm; clip g to `maxGradientNorm` if set
+///             η = schedule(e − 1 or step);  θ ← optimizer(θ, g, η)
+///         evaluate on the held-out set; record and write `EpochMetrics`
+///
+/// Everything numeric is sequential and seeded: the same seed, initial parameters and
+/// data give bit-identical parameters. The model is whatever the loss function computes.
+public struct Trainer: Sendable {
+    /// The optimiser; its state (momenta) carries over from one `train` call to the next.
+    public var optimizer: any Optimizer
+    /// The learning rate of each update, which overrides `optimizer.learningRate`.
+    public var schedule: LearningRateSchedule
+    /// Number of passes over the training set.
+    public var epochs: Int
+    /// Samples per mini-batch (≥ 1).
+    public var batchSize: Int
+    /// Samples per evaluation batch on the held-out set; `nil` uses `batchSize`.
+    public var evaluationBatchSize: Int?
+    /// Seed of the shuffling generator.
+    public var seed: UInt64
+    /// If set, gradients are clipped to this global norm before each update.
+    public var maxGradientNorm: Double?
+    /// If set, `metrics.csv` and `metrics.json` are rewritten here (atomically) after every epoch.
+    public var metricsDirectory: URL?
+    /// Where progress goes.
+    public var progress: ProgressOutput
+
+    /// - Parameter schedule: the learning rates; `nil` keeps the optimiser's current learning rate constant.
+    public init(optimizer: any Optimizer, epochs: Int, batchSize: Int, seed: UInt64,
+                schedule: LearningRateSchedule? = nil, maxGradientNorm: Double? = nil,
+                evaluationBatchSize: Int? = nil, metricsDirectory: URL? = nil, progress: ProgressOutput = .automatic) {
+        self.optimizer = optimizer
+        self.schedule = schedule ?? .constant(optimizer.learningRate)
+        self.epochs = epochs
+        self.batchSize = batchSize
+        self.evaluationBatchSize = evaluationBatchSize
+        self.seed = seed
+        self.maxGradientNorm = maxGradientNorm
+        self.metricsDirectory = metricsDirectory
+        self.progress = progress
+    }
+
+    /// Trains `parameters` in place for `epochs` epochs and returns one record per epoch.
+    ///
+    /// On a thrown error `parameters` holds the values after the last successful update,
+    /// and the metrics files hold the epochs completed before it.
+    /// - Parameters:
+    ///   - parameters: the initial values, replaced by the trained ones.
+    ///   - training: the samples to fit.
+    ///   - heldOut: samples to evaluate on after each epoch (validation or test), never trained on.
+    ///   - loss: the loss of one batch given the parameters as variables.
+    /// - Throws: `TrainingError.nonFiniteLoss(epoch:batch:)` / `.nonFiniteGradient(epoch:batch:parameter:)`
+    ///   (1-based) when a batch's loss or gradient is NaN or ±∞, `.invalidHyperparameter` or
+    ///   `.invalidSamples` for bad settings or empty sets, and whatever `loss` or the optimiser throws.
+    public mutating func train(_ parameters: inout ParameterList, on training: Samples, heldOut: Samples? = nil,
+                               loss: LossFunction) throws -> [EpochMetrics] {
+        try validate(training: training, heldOut: heldOut)
+        var generator = SeededGenerator(seed: seed)
+        let n = training.count
+        let batchCount = (n + batchSize - 1) / batchSize
+        var reporter = ProgressReporter(style: progress, epochs: epochs, batchesPerEpoch: batchCount)
+        var history: [EpochMetrics] = []
+        var step = 0
+        for epochIndex in 0..<epochs {
+            let epoch = epochIndex + 1
+            let start = ContinuousClock.now
+            let order = generator.permutation(n)
+            var totals = EpochTotals()
+            var rate = schedule.learningRate(at: epochIndex)
+            for b in 0..<batchCount {
+                let batch = try training.subset(Array(order[(b * batchSize)..<min((b + 1) * batchSize, n)]))
+                var (value, gradients, outputs, counters) = try lossAndGradients(of: loss, on: batch, at: parameters)
+                guard value.isFinite else { throw TrainingError.nonFiniteLoss(epoch: epoch, batch: b + 1) }
+                if let k = gradients.firstIndex(where: { !$0.isFinite }) {
+                    throw TrainingError.nonFiniteGradient(epoch: epoch, batch: b + 1, parameter: parameters.names[k])
+                }
+                let norm = try maxGradientNorm.map { try clipByGlobalNorm(&gradients, maxNorm: $0) }
+                    ?? globalNorm(of: gradients)
+                rate = schedule.learningRate(at: schedule.unit == .epoch ? epochIndex : step)
+                optimizer.learningRate = rate
+                try optimizer.update(&parameters, gradients: gradients)
+                step += 1
+                try totals.add(batch: batch, loss: value, outputs: outputs, gradientNorm: norm, counters: counters)
+                reporter.batchFinished(epoch: epoch, batch: b + 1, runningLoss: totals.lossSum / Double(totals.samples))
+            }
+            let heldOutResult = try heldOut.map { try evaluate(parameters, on: $0, loss: loss) }
+            let record = EpochMetrics(
+                epoch: epoch, trainingLoss: totals.lossSum / Double(totals.samples),
+                trainingAccuracy: totals.accuracySamples > 0 ? Double(totals.correct) / Double(totals.accuracySamples) : nil,
+                heldOutLoss: heldOutResult?.loss, heldOutAccuracy: heldOutResult?.accuracy,
+                gradientNorm: totals.normSum / Double(batchCount), learningRate: rate,
+                seconds: Trainer.seconds(start.duration(to: .now)),
+                counters: totals.counterSums.mapValues { $0 / Double(batchCount) })
+            history.append(record)
+            if let metricsDirectory { try MetricsLog.write(history, to: metricsDirectory) }
+            reporter.epochFinished(record)
+        }
+        return history
+    }
+
+    /// The loss and accuracy of `parameters` on `samples`, in consecutive batches of
+    /// `evaluationBatchSize` (or `batchSize`), without differentiation:
+    ///
+    ///     loss = Σ_batches n_b · L_b / n,    accuracy = #correct / n  (`nil` without outputs or labels)
+    ///
+    /// Counters reported by `loss` are ignored here.
+    /// - Throws: `TrainingError.invalidSamples` for an empty set, `.invalidHyperparameter` for a
+    ///   batch size below 1, `AutodiffError.nonScalarOutput` for a loss with more than one element,
+    ///   and whatever `loss` throws.
+    public func evaluate(_ parameters: ParameterList, on samples: Samples,
+                         loss: LossFunction) throws -> (loss: Double, accuracy: Double?) {
+        let size = evaluationBatchSize ?? batchSize
+        guard size >= 1 else {
+            throw TrainingError.invalidHyperparameter(name: "evaluation batch size", reason: "must be ≥ 1; got \(size)")
+        }
+        guard samples.count >= 1 else { throw TrainingError.invalidSamples(reason: "the evaluation set is empty") }
+        let constants = parameters.values.map { Variable($0) }
+        var lossSum = 0.0, correct = 0, accuracySamples = 0
+        for start in stride(from: 0, to: samples.count, by: size) {
+            let batch = try samples.slice(start..<min(start + size, samples.count))
+            let evaluation = try loss(batch, constants)
+            guard let value = evaluation.loss.value.scalar else {
+                throw AutodiffError.nonScalarOutput(shape: evaluation.loss.shape)
+            }
+            lossSum += value * Double(batch.count)
+            if let outputs = evaluation.outputs, !batch.labels.isEmpty {
+                correct += try correctPredictionCount(outputs.value, labels: batch.labels)
+                accuracySamples += batch.count
+            }
+        }
+        return (lossSum / Double(samples.count), accuracySamples > 0 ? Double(correct) / Double(accuracySamples) : nil)
+    }
+
+    /// Runs `loss` on a fresh tape and returns its value, the parameter gradients, the outputs'
+    /// value and the counters. Nothing returned refers to the tape, so the parameters'
+    /// storage is uniquely owned again when the optimiser updates it in place.
+    private func lossAndGradients(of loss: LossFunction, on batch: Samples, at parameters: ParameterList) throws
+        -> (Double, [Tensor], Tensor?, [String: Double]) {
+        var outputs: Tensor? = nil
+        var counters: (() -> [String: Double])? = nil
+        let (value, gradients) = try valueWithGradient(at: parameters.values) { variables in
+            let evaluation = try loss(batch, variables)
+            outputs = evaluation.outputs?.value
+            counters = evaluation.counters
+            return evaluation.loss
+        }
+        return (value, gradients, outputs, counters?() ?? [:])
+    }
+
+    private func validate(training: Samples, heldOut: Samples?) throws {
+        guard epochs >= 0 else {
+            throw TrainingError.invalidHyperparameter(name: "epochs", reason: "must be ≥ 0; got \(epochs)")
+        }
+        guard batchSize >= 1 else {
+            throw TrainingError.invalidHyperparameter(name: "batch size", reason: "must be ≥ 1; got \(batchSize)")
+        }
+        if let size = evaluationBatchSize, size < 1 {
+            throw TrainingError.invalidHyperparameter(name: "evaluation batch size", reason: "must be ≥ 1; got \(size)")
+        }
+        if let c = maxGradientNorm {
+            try requireHyperparameter("maximum gradient norm", c, "> 0") { $0 > 0 }
+        }
+        try schedule.validate()
+        guard training.count >= 1 else { throw TrainingError.invalidSamples(reason: "the training set is empty") }
+        if let heldOut, heldOut.count < 1 { throw TrainingError.invalidSamples(reason: "the held-out set is empty") }
+    }
+
+    static func seconds(_ d: Duration) -> Double {
+        Double(d.components.seconds) + Double(d.components.attoseconds) * 1e-18
+    }
+}
+
+/// Running sums over one epoch's batches.
+private struct EpochTotals {
+    var samples = 0
+    var lossSum = 0.0
+    var correct = 0
+    var accuracySamples = 0
+    var normSum = 0.0
+    var counterSums: [String: Double] = [:]
+
+    mutating func add(batch: Samples, loss: Double, outputs: Tensor?, gradientNorm: Double,
+                      counters: [String: Double]) throws {
+        samples += batch.count
+        lossSum += loss * Double(batch.count)
+        normSum += gradientNorm
+        if let outputs, !batch.labels.isEmpty {
+            correct += try correctPredictionCount(outputs, labels: batch.labels)
+            accuracySamples += batch.count
+        }
+        for (name, value) in counters { counterSums[name, default: 0] += value }
+    }
+}
