@@ -21,7 +21,8 @@ test: deps
 	$(SWIFT) test
 
 bench: deps
-	cd Benchmarks && $(SWIFT) run -c release resode-bench
+	$(SWIFT) build -c release --product resode-bench
+	.build/release/resode-bench $(if $(wildcard /opt/peers/bin/python),--peers /opt/peers/bin/python) --json Benchmarks/results.jsonl
 
 clean:
-	rm -rf .build Benchmarks/.build
+	rm -rf .build

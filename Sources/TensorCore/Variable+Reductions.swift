@@ -7,7 +7,8 @@ extension Variable {
     /// Sum along `axes`.
     public func sum(alongAxes axes: [Int], keepingDimensions keep: Bool = false) throws -> Variable {
         let inputShape = shape
-        let keptShape = try value.sum(alongAxes: axes, keepingDimensions: true).shape
+        let reduced = Set(try axes.map { try Tensor.normalizedAxis($0, rank: rank, operation: "sum(alongAxes:)") })
+        let keptShape = inputShape.enumerated().map { reduced.contains($0.offset) ? 1 : $0.element }
         return try Variable.record(try value.sum(alongAxes: axes, keepingDimensions: keep), inputs: [self],
                                    operation: "sum(alongAxes:)",
                                    tangent: { t in try t[0].map { try $0.sum(alongAxes: axes, keepingDimensions: keep) } },

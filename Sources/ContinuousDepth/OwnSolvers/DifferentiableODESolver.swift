@@ -1,0 +1,62 @@
+// SPDX-License-Identifier: GPL-3.0-or-later
+import TensorCore
+
+/// A driver (STYLE §2) that integrates a neural ODE on variables,
+///
+///     dx/dt = f(x, t; θ),   x(t0) = x0 [batch, d],
+///
+/// with ResODE's own Runge–Kutta steps (`RungeKuttaStep`), so that the core
+/// autodiff can differentiate through every accepted step. The batch is one
+/// flat system of dimension `batch·d`.
+///
+/// With untracked `x0` and `θ` nothing is recorded (no tape): that is the fast
+/// forward path, `solve(_:initialState:from:to:at:)` on tensors.
+public protocol DifferentiableODESolver: Sendable {
+    /// Integrates from `t0` towards `t1` (backwards when `t1 < t0`).
+    ///
+    /// - Parameters:
+    ///   - field: `f`, evaluated on the whole batch at once.
+    ///   - x0: the initial state `[batch, field.dimension]`, finite.
+    ///   - theta: the parameters in `field.parameters.names` order; tracked to differentiate.
+    ///   - schedule: the output times, or every step.
+    /// - Returns: the states at the output times and the cost of the solve.
+    /// - Throws: `ContinuousDepthError` for bad arguments, non-finite states and
+    ///   solver failures; the field's own errors unchanged.
+    func solve<Field: VectorField>(_ field: Field, initialState x0: Variable, parameters theta: [Variable],
+                                   from t0: Double, to t1: Double,
+                                   saving schedule: OutputSchedule) throws -> VariableTrajectory
+}
+
+extension DifferentiableODESolver {
+    /// Forward only: integrates with the field's own parameters on untracked
+    /// variables, so no tape is created.
+    ///
+    /// - Parameter outputTimes: inside `[t0, t1]`, ordered from `t0` towards `t1`
+    ///   (default `[t1]`, as `GSLNeuralODESolver`).
+    /// - Returns: `x(t)` at the output times.
+    public func solve<Field: VectorField>(_ field: Field, initialState x0: Tensor, from t0: Double, to t1: Double,
+                                          at outputTimes: [Double]? = nil) throws -> Trajectory {
+        try solve(field, initialState: x0, from: t0, to: t1, saving: .times(outputTimes ?? [t1]))
+    }
+
+    /// Forward only, with an explicit schedule (`.everyStep` for the step grid).
+    public func solve<Field: VectorField>(_ field: Field, initialState x0: Tensor, from t0: Double, to t1: Double,
+                                          saving schedule: OutputSchedule) throws -> Trajectory {
+        try solve(field, initialState: Variable(x0), parameters: field.parameters.values.map { Variable($0) },
+                  from: t0, to: t1, saving: schedule).values
+    }
+}
+
+/// Checks the shapes every own solver relies on: `x0 [batch, d]` finite, one variable per parameter.
+func checkSolveArguments<Field: VectorField>(_ field: Field, initialState x0: Variable, parameters theta: [Variable],
+                                              at t0: Double) throws {
+    guard x0.rank == 2, x0.shape[1] == field.dimension else {
+        throw ContinuousDepthError.invalidArgument(
+            "the initial state must have shape [batch, \(field.dimension)]; got \(x0.shape)")
+    }
+    guard theta.count == field.parameters.count else {
+        throw ContinuousDepthError.invalidArgument(
+            "the field has \(field.parameters.count) parameter tensors (\(field.parameters.names)); got \(theta.count)")
+    }
+    guard x0.value.isEntirelyFinite else { throw ContinuousDepthError.nonFinite(time: t0) }
+}

@@ -1,0 +1,185 @@
+// SPDX-License-Identifier: GPL-3.0-or-later
+import ContinuousDepth
+import Testing
+import TensorCore
+
+/// An error of the field's own, which the solvers must pass through unchanged.
+private struct FieldFailure: Error, Equatable {}
+
+@Suite("Own solvers: typed errors for bad input and failed solves")
+struct OwnSolverFailureTests {
+    static func invalidArgumentMessage(_ body: () throws -> Void) -> String? {
+        do {
+            try body()
+        } catch let ContinuousDepthError.invalidArgument(message) {
+            return message
+        } catch {
+            return nil
+        }
+        return nil
+    }
+
+    @Test("Tolerances must be rtol > 0 and atol ≥ 0, both finite")
+    func badTolerances() {
+        for (rtol, atol) in [(0.0, 1e-6), (-1e-6, 1e-6), (.nan, 1e-6), (.infinity, 1e-6), (1e-6, -1e-9), (1e-6, .nan)] {
+            let message = Self.invalidArgumentMessage {
+                _ = try DormandPrince54Solver(relativeTolerance: rtol, absoluteTolerance: atol)
+            }
+            #expect(message?.contains("Tolerance") == true, "rtol \(rtol), atol \(atol): \(message ?? "no invalidArgument")")
+        }
+    }
+
+    @Test("Step options are checked: h0 > 0, 0 ≤ hmin ≤ hmax, maximumSteps ≥ 1, stepCount ≥ 1, stepSize > 0")
+    func badStepOptions() {
+        let cases: [(String, () throws -> Void)] = [
+            ("initialStepSize", { _ = try DormandPrince54Solver(relativeTolerance: 1e-6, absoluteTolerance: 0, initialStepSize: 0) }),
+            ("minimumStepSize must not exceed", {
+                _ = try DormandPrince54Solver(relativeTolerance: 1e-6, absoluteTolerance: 0, minimumStepSize: 1, maximumStepSize: 0.5)
+            }),
+            ("minimumStepSize", { _ = try DormandPrince54Solver(relativeTolerance: 1e-6, absoluteTolerance: 0, minimumStepSize: -1) }),
+            ("maximumSteps", { _ = try DormandPrince54Solver(relativeTolerance: 1e-6, absoluteTolerance: 0, maximumSteps: 0) }),
+            ("stepCount", { _ = try FixedStepSolver(.euler, stepCount: 0) }),
+            ("stepSize", { _ = try FixedStepSolver(.euler, stepSize: -0.1) }),
+            ("safety", { _ = try ProportionalIntegralController(safety: 1.5) }),
+        ]
+        for (expected, body) in cases {
+            let message = Self.invalidArgumentMessage(body)
+            #expect(message?.contains(expected) == true, "\(expected): \(message ?? "no invalidArgument")")
+        }
+    }
+
+    @Test("Output times out of order, outside the span, or off the fixed grid are rejected by name")
+    func badOutputTimes() throws {
+        let y0 = try OwnSolverProblems.logisticStates()
+        let adaptive = try DormandPrince54Solver(relativeTolerance: 1e-6, absoluteTolerance: 1e-8)
+        let fixed = try FixedStepSolver(.rungeKutta4, stepCount: 10)
+        let field = OwnSolverProblems.logistic
+        let cases: [(String, () throws -> Void)] = [
+            ("ordered", { _ = try adaptive.solve(field, initialState: y0, from: 0, to: 1, at: [0.5, 0.2]) }),
+            ("ordered", { _ = try adaptive.solve(field, initialState: y0, from: 1, to: 0, at: [0.2, 0.5]) }),
+            ("outside the span", { _ = try adaptive.solve(field, initialState: y0, from: 0, to: 1, at: [0.5, 1.5]) }),
+            ("outside the span", { _ = try adaptive.solve(field, initialState: y0, from: 0, to: 1, at: [-0.1]) }),
+            ("outside the span", { _ = try adaptive.solve(field, initialState: y0, from: 0, to: 1, at: [.nan]) }),
+            ("at least one time", { _ = try adaptive.solve(field, initialState: y0, from: 0, to: 1, at: []) }),
+            ("t0 ≠ t1", { _ = try adaptive.solve(field, initialState: y0, from: 1, to: 1) }),
+            ("t0 ≠ t1", { _ = try fixed.solve(field, initialState: y0, from: 0, to: .infinity) }),
+            ("not on the step grid", { _ = try fixed.solve(field, initialState: y0, from: 0, to: 1, at: [0.25]) }),
+            ("shape [batch, 1]", { _ = try adaptive.solve(field, initialState: try Tensor([[1, 2]]), from: 0, to: 1) }),
+            ("shape [batch, 1]", { _ = try fixed.solve(field, initialState: Tensor([1, 2]), from: 0, to: 1) }),
+        ]
+        for (expected, body) in cases {
+            let message = Self.invalidArgumentMessage(body)
+            #expect(message?.contains(expected) == true, "\(expected): \(message ?? "no invalidArgument")")
+        }
+    }
+
+    @Test("A non-finite initial state is reported at t0")
+    func nonFiniteInitialState() throws {
+        let y0 = try Tensor([[0.5], [.nan]])
+        let adaptive = try DormandPrince54Solver(relativeTolerance: 1e-6, absoluteTolerance: 1e-8)
+        #expect(throws: ContinuousDepthError.nonFinite(time: 0.25)) {
+            _ = try adaptive.solve(OwnSolverProblems.logistic, initialState: y0, from: 0.25, to: 1)
+        }
+        #expect(throws: ContinuousDepthError.nonFinite(time: 0.25)) {
+            _ = try FixedStepSolver(.euler, stepCount: 4).solve(OwnSolverProblems.logistic, initialState: y0, from: 0.25, to: 1)
+        }
+    }
+
+    @Test("Blow-up of y' = y² from y(0) = 1 stops with a typed error within 1e-4 of t = 1")
+    func blowUp() throws {
+        let square = ClosureVectorField(dimension: 1) { y, _, _ in try y * y }
+        let y0 = try Tensor([[1]])
+        let adaptive = try DormandPrince54Solver(relativeTolerance: 1e-6, absoluteTolerance: 1e-8)
+        let error = #expect(throws: ContinuousDepthError.self) {
+            _ = try adaptive.solve(square, initialState: y0, from: 0, to: 2)
+        }
+        switch error {
+        case let .stepSizeTooSmall(time, _)?, let .nonFinite(time)?:
+            #expect(abs(time - 1) < 1e-4, "stopped at t = \(time): \(String(describing: error))")
+        default:
+            Issue.record("expected stepSizeTooSmall or nonFinite, got \(String(describing: error))")
+        }
+        // A fixed step size walks into the overflow and reports the first non-finite grid time.
+        let fixedError = #expect(throws: ContinuousDepthError.self) {
+            _ = try FixedStepSolver(.rungeKutta4, stepCount: 20).solve(square, initialState: y0, from: 0, to: 2)
+        }
+        guard case let .nonFinite(time)? = fixedError else {
+            Issue.record("expected nonFinite, got \(String(describing: fixedError))")
+            return
+        }
+        #expect(time >= 1 && time <= 2)
+    }
+
+    @Test("A field that turns NaN after t = 0.5 is reported as non-finite there")
+    func nanField() throws {
+        let poisoned = ClosureVectorField(dimension: 1) { y, t, _ in try y.scaled(by: t > 0.5 ? .nan : -1) }
+        let y0 = try Tensor([[1], [2]])
+        let adaptive = try DormandPrince54Solver(relativeTolerance: 1e-6, absoluteTolerance: 1e-8)
+        let error = #expect(throws: ContinuousDepthError.self) {
+            _ = try adaptive.solve(poisoned, initialState: y0, from: 0, to: 1)
+        }
+        guard case let .nonFinite(time)? = error else {
+            Issue.record("expected nonFinite, got \(String(describing: error))")
+            return
+        }
+        #expect(abs(time - 0.5) < 1e-9, "reported at t = \(time)")
+        // Fixed steps of 0.1: the step from 0.5 evaluates f past 0.5 and gives the first NaN state at 0.6.
+        #expect(throws: ContinuousDepthError.nonFinite(time: 6 * 0.1)) {
+            _ = try FixedStepSolver(.rungeKutta4, stepSize: 0.1).solve(poisoned, initialState: y0, from: 0, to: 1)
+        }
+        // NaN at the very first evaluation: reported at t0.
+        let nanAtStart = ClosureVectorField(dimension: 1) { y, _, _ in try y.scaled(by: .nan) }
+        #expect(throws: ContinuousDepthError.nonFinite(time: 0)) {
+            _ = try adaptive.solve(nanAtStart, initialState: y0, from: 0, to: 1)
+        }
+    }
+
+    @Test("More than maximumSteps attempts stops the solve with tooManySteps and the time reached")
+    func tooManySteps() throws {
+        let field = try OwnSolverProblems.rotationDecay(decay: 0, frequency: 10)
+        let solver = try DormandPrince54Solver(relativeTolerance: 1e-8, absoluteTolerance: 1e-8, maximumSteps: 5)
+        let error = #expect(throws: ContinuousDepthError.self) {
+            _ = try solver.solve(field, initialState: try OwnSolverProblems.twoDimensionalStates(), from: 0, to: 10)
+        }
+        guard case let .tooManySteps(maximumSteps, time)? = error else {
+            Issue.record("expected tooManySteps, got \(String(describing: error))")
+            return
+        }
+        #expect(maximumSteps == 5)
+        #expect(time > 0 && time < 10)
+    }
+
+    @Test("A rejected step at hmin ends the solve with stepSizeTooSmall")
+    func minimumStepSize() throws {
+        let field = try OwnSolverProblems.rotationDecay(decay: 0, frequency: 50)
+        let solver = try DormandPrince54Solver(relativeTolerance: 1e-10, absoluteTolerance: 1e-10, initialStepSize: 0.5,
+                                               minimumStepSize: 0.1)
+        let error = #expect(throws: ContinuousDepthError.self) {
+            _ = try solver.solve(field, initialState: try OwnSolverProblems.twoDimensionalStates(), from: 0, to: 1)
+        }
+        guard case .stepSizeTooSmall? = error else {
+            Issue.record("expected stepSizeTooSmall, got \(String(describing: error))")
+            return
+        }
+    }
+
+    @Test("The field's own error reaches the caller unchanged, from both solvers and the gradient")
+    func fieldErrorIsRethrown() throws {
+        let failing = ClosureVectorField(dimension: 1) { y, t, _ in
+            if t > 0.3 { throw FieldFailure() }
+            return y
+        }
+        let y0 = try OwnSolverProblems.logisticStates()
+        #expect(throws: FieldFailure()) {
+            _ = try DormandPrince54Solver(relativeTolerance: 1e-6, absoluteTolerance: 1e-8)
+                .solve(failing, initialState: y0, from: 0, to: 1)
+        }
+        #expect(throws: FieldFailure()) {
+            _ = try FixedStepSolver(.midpoint, stepCount: 10).solve(failing, initialState: y0, from: 0, to: 1)
+        }
+        #expect(throws: FieldFailure()) {
+            _ = try BackpropThroughSolver(try FixedStepSolver(.euler, stepCount: 10))
+                .gradient(of: failing, initialState: y0, from: 0, to: 1) { try $0.sum() }
+        }
+    }
+}
