@@ -53,6 +53,10 @@ struct Train: ParsableCommand {
     @Option(help: "Output folder.") var out: String?
 
     func run() throws {
+        // Validate every option before touching the file system.
+        _ = try parseActivation()
+        _ = try parseScheme()
+        if model == .node { _ = try NeuralODESolverChoice(name: solver) }
         let data = try loadDataset()
         let (trainSet, testSet) = try data.split(testFraction: testFraction, seed: seed &+ 1)
         let inputWidth = data.featureCount
