@@ -17,18 +17,22 @@ struct EvalContractTests {
             ?? Bundle.module.bundleURL.appendingPathComponent("Fixtures/\(name)/\(file)")
     }
 
-    @Test("outputs and gradients match NumPy to 1e-12", arguments: fixtures)
-    func matchesNumPy(_ name: String) throws {
+    /// Runs `resode eval --grad` on a fixture; returns the output, the gradients and the expected output.
+    func evaluate(_ name: String) throws -> (output: Tensor, gradients: NumPyArchive, expected: Tensor) {
         let dir = try ResodeProcess.temporaryDirectory()
         defer { try? FileManager.default.removeItem(at: dir) }
         let y = dir.appendingPathComponent("Y.npy"), g = dir.appendingPathComponent("G.npz")
         let r = try ResodeProcess.run(["eval", "--spec", fixture(name, "spec.json").path, "--weights", fixture(name, "weights.npz").path,
                                        "--input", fixture(name, "input.npy").path, "--output", y.path, "--grad", g.path])
         #expect(r.status == 0, "\(r.standardError)")
-        let output = try NumPy.readArray(from: y)
-        let expected = try NumPy.readArray(from: fixture(name, "expected_output.npy"))
+        return (try NumPy.readArray(from: y), try NumPy.readArchive(from: g),
+                try NumPy.readArray(from: fixture(name, "expected_output.npy")))
+    }
+
+    @Test("outputs and gradients match NumPy to 1e-12", arguments: fixtures)
+    func matchesNumPy(_ name: String) throws {
+        let (output, grads, expected) = try evaluate(name)
         #expect(output.isApproximatelyEqual(to: expected, relativeTolerance: 1e-12, absoluteTolerance: 1e-13))
-        let grads = try NumPy.readArchive(from: g)
         let expectedGrads = try NumPy.readArchive(from: fixture(name, "expected_grad.npz"))
         #expect(Set(grads.map(\.name)) == Set(expectedGrads.map(\.name)))
         for entry in expectedGrads {
@@ -40,17 +44,9 @@ struct EvalContractTests {
     @Test("adaptive node solves (own dopri5, GSL rk8pd) match SciPy's DOP853 at 1e-13 within their tolerance",
           arguments: ["node-dopri5", "node-rk8pd"])
     func adaptiveNodeMatchesSciPy(_ name: String) throws {
-        let dir = try ResodeProcess.temporaryDirectory()
-        defer { try? FileManager.default.removeItem(at: dir) }
-        let y = dir.appendingPathComponent("Y.npy"), g = dir.appendingPathComponent("G.npz")
-        let r = try ResodeProcess.run(["eval", "--spec", fixture(name, "spec.json").path, "--weights", fixture(name, "weights.npz").path,
-                                       "--input", fixture(name, "input.npy").path, "--output", y.path, "--grad", g.path])
-        #expect(r.status == 0, "\(r.standardError)")
-        let output = try NumPy.readArray(from: y)
-        let expected = try NumPy.readArray(from: fixture(name, "expected_output.npy"))
+        let (output, grads, expected) = try evaluate(name)
         let error = try (output - expected).maxNorm()
         #expect(error <= 1e-7, "\(name): max error \(error)")
-        let grads = try NumPy.readArchive(from: g)
         #expect(Set(grads.map(\.name)) == ["input", "f.linear1.weight", "f.linear1.bias", "f.linear2.weight", "f.linear2.bias"])
     }
 
