@@ -30,6 +30,12 @@ public struct Tensor: Sendable, Equatable {
         self.scalars = scalars
     }
 
+    /// A shape without elements, standing for a value the tape did not keep.
+    /// Only its shape may be read.
+    static func placeholder(shape: [Int]) -> Tensor {
+        Tensor(uncheckedShape: shape, scalars: [])
+    }
+
     /// A rank-0 tensor holding one scalar.
     public init(_ scalar: Double) {
         self.init(uncheckedShape: [], scalars: [scalar])

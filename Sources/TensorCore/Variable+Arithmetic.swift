@@ -20,21 +20,21 @@ func tangentSum(_ parts: [Tensor?], shape: [Int]) throws -> Tensor? {
 extension Variable {
     public static func + (a: Variable, b: Variable) throws -> Variable {
         let y = try a.value + b.value
-        return try record(y, inputs: [a, b], operation: "+",
+        return try record(y, inputs: [a, b], operation: "+", retaining: .nothing,
                           tangent: { t in try tangentSum(t, shape: y.shape) },
                           pullback: { g, _, x in [try g.sum(toShape: x[0].shape), try g.sum(toShape: x[1].shape)] })
     }
 
     public static func - (a: Variable, b: Variable) throws -> Variable {
         let y = try a.value - b.value
-        return try record(y, inputs: [a, b], operation: "-",
+        return try record(y, inputs: [a, b], operation: "-", retaining: .nothing,
                           tangent: { t in try tangentSum([t[0], t[1].map { -$0 }], shape: y.shape) },
                           pullback: { g, _, x in [try g.sum(toShape: x[0].shape), try (-g).sum(toShape: x[1].shape)] })
     }
 
     public static func * (a: Variable, b: Variable) throws -> Variable {
         let y = try a.value * b.value
-        return try record(y, inputs: [a, b], operation: "*",
+        return try record(y, inputs: [a, b], operation: "*", retaining: .only(inputs: [0, 1]),
                           tangent: { t in
                               try tangentSum([t[0].map { try $0 * b.value }, t[1].map { try a.value * $0 }], shape: y.shape)
                           },
@@ -45,7 +45,7 @@ extension Variable {
 
     public static func / (a: Variable, b: Variable) throws -> Variable {
         let y = try a.value / b.value
-        return try record(y, inputs: [a, b], operation: "/",
+        return try record(y, inputs: [a, b], operation: "/", retaining: .only(output: true, inputs: [1]),
                           tangent: { t in
                               let num = try tangentSum([t[0], try t[1].map { try -(y * $0) }], shape: y.shape)
                               return try num.map { try $0 / b.value }
@@ -63,14 +63,14 @@ extension Variable {
 
     /// `c·x`: `ẏ = c·ẋ`, `x̄ = c·ȳ`.
     public func scaled(by c: Double) throws -> Variable {
-        try Variable.record(value * c, inputs: [self], operation: "scaled",
+        try Variable.record(value * c, inputs: [self], operation: "scaled", retaining: .nothing,
                             tangent: { t in t[0].map { $0 * c } },
                             pullback: { g, _, _ in [try g.scaled(by: c)] })
     }
 
     /// `x + c`: `ẏ = ẋ`, `x̄ = ȳ`.
     public func shifted(by c: Double) throws -> Variable {
-        try Variable.record(value + c, inputs: [self], operation: "shifted",
+        try Variable.record(value + c, inputs: [self], operation: "shifted", retaining: .nothing,
                             tangent: { t in t[0] },
                             pullback: { g, _, _ in [g] })
     }

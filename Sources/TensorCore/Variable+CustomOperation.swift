@@ -15,7 +15,7 @@ extension Variable {
     public static func customOperation(_ value: Tensor, inputs: [Variable], name: String,
                                        pullback: @escaping (Tensor) throws -> [Tensor?]) throws -> Variable {
         let shapes = inputs.map(\.shape)
-        return try record(value, inputs: inputs, operation: name,
+        return try record(value, inputs: inputs, operation: name, retaining: .nothing,
                           tangent: { _ in
                               throw AutodiffError.unsupported(operation: name, reason: "it has no forward-mode rule")
                           },

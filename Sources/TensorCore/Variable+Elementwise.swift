@@ -11,7 +11,7 @@
 extension Variable {
     public func tanh() throws -> Variable {
         let y = value.tanh()
-        return try Variable.record(y, inputs: [self], operation: "tanh",
+        return try Variable.record(y, inputs: [self], operation: "tanh", retaining: .only(output: true),
                                    tangent: { t in try t[0].map { try Tensor.tanhBackward(output: y, cotangent: $0) } },
                                    pullback: { g, y, _ in [try Variable.tanhBackward(output: y, cotangent: g)] })
     }
@@ -21,7 +21,7 @@ extension Variable {
     ///     d(g(1−y²)) = ġ(1−y²) − 2gy·ẏ;   ȳ = −2·c·g·y,   ḡ = c(1−y²) for a cotangent c.
     static func tanhBackward(output y: Variable, cotangent g: Variable) throws -> Variable {
         let value = try Tensor.tanhBackward(output: y.value, cotangent: g.value)
-        return try record(value, inputs: [y, g], operation: "tanhBackward",
+        return try record(value, inputs: [y, g], operation: "tanhBackward", retaining: .only(inputs: [0, 1]),
                           tangent: { t in
                               var parts: [Tensor?] = []
                               if let ty = t[0] { parts.append(try (y.value * g.value * ty) * -2) }
@@ -35,59 +35,59 @@ extension Variable {
 
     public func exp() throws -> Variable {
         let y = value.exp()
-        return try Variable.record(y, inputs: [self], operation: "exp",
+        return try Variable.record(y, inputs: [self], operation: "exp", retaining: .only(output: true),
                                    tangent: { t in try t[0].map { try $0 * y } },
                                    pullback: { g, y, _ in [try g * y] })
     }
 
     public func log() throws -> Variable {
-        try Variable.record(value.log(), inputs: [self], operation: "log",
+        try Variable.record(value.log(), inputs: [self], operation: "log", retaining: .only(inputs: [0]),
                             tangent: { t in try t[0].map { try $0 / value } },
                             pullback: { g, _, x in [try g / x[0]] })
     }
 
     public func sqrt() throws -> Variable {
         let y = value.sqrt()
-        return try Variable.record(y, inputs: [self], operation: "sqrt",
+        return try Variable.record(y, inputs: [self], operation: "sqrt", retaining: .only(output: true),
                                    tangent: { t in try t[0].map { try $0 / y * 0.5 } },
                                    pullback: { g, y, _ in [try (g / y).scaled(by: 0.5)] })
     }
 
     public func abs() throws -> Variable {
         let s = value.sign()
-        return try Variable.record(value.abs(), inputs: [self], operation: "abs",
+        return try Variable.record(value.abs(), inputs: [self], operation: "abs", retaining: .nothing,
                                    tangent: { t in try t[0].map { try $0 * s } },
                                    pullback: { g, _, _ in [try g * Variable(s)] })
     }
 
     public func square() throws -> Variable {
-        try Variable.record(value.square(), inputs: [self], operation: "square",
+        try Variable.record(value.square(), inputs: [self], operation: "square", retaining: .only(inputs: [0]),
                             tangent: { t in try t[0].map { try $0 * value * 2 } },
                             pullback: { g, _, x in [try (g * x[0]).scaled(by: 2)] })
     }
 
     public func pow(_ p: Double) throws -> Variable {
-        try Variable.record(value.pow(p), inputs: [self], operation: "pow",
+        try Variable.record(value.pow(p), inputs: [self], operation: "pow", retaining: .only(inputs: [0]),
                             tangent: { t in try t[0].map { try $0 * value.pow(p - 1) * p } },
                             pullback: { g, _, x in [try (g * x[0].pow(p - 1)).scaled(by: p)] })
     }
 
     public func relu() throws -> Variable {
         let mask = value.positiveMask()
-        return try Variable.record(value.relu(), inputs: [self], operation: "relu",
+        return try Variable.record(value.relu(), inputs: [self], operation: "relu", retaining: .nothing,
                                    tangent: { t in try t[0].map { try $0 * mask } },
                                    pullback: { g, _, _ in [try g * Variable(mask)] })
     }
 
     public func sigmoid() throws -> Variable {
         let y = value.sigmoid()
-        return try Variable.record(y, inputs: [self], operation: "sigmoid",
+        return try Variable.record(y, inputs: [self], operation: "sigmoid", retaining: .only(output: true),
                                    tangent: { t in try t[0].map { try $0 * y * (1 - y) } },
                                    pullback: { g, y, _ in [try g * (y - y.square())] })
     }
 
     public func softplus() throws -> Variable {
-        try Variable.record(value.softplus(), inputs: [self], operation: "softplus",
+        try Variable.record(value.softplus(), inputs: [self], operation: "softplus", retaining: .only(inputs: [0]),
                             tangent: { t in try t[0].map { try $0 * value.sigmoid() } },
                             pullback: { g, _, x in [try g * x[0].sigmoid()] })
     }

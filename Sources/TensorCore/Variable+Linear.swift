@@ -8,7 +8,7 @@ extension Variable {
     public static func linear(_ x: Variable, weight w: Variable, bias b: Variable?) throws -> Variable {
         let y = try Tensor.linear(x.value, weight: w.value, bias: b?.value)
         let inputs = b.map { [x, w, $0] } ?? [x, w]
-        return try record(y, inputs: inputs, operation: "linear",
+        return try record(y, inputs: inputs, operation: "linear", retaining: .only(inputs: [0, 1]),
                           tangent: { t in
                               var parts: [Tensor?] = []
                               if let tx = t[0] { parts.append(try Tensor.linear(tx, weight: w.value, bias: nil)) }
@@ -27,7 +27,7 @@ extension Variable {
     /// `ẏ = ẋ + α·ḟ`, `x̄ = ȳ`, `f̄ = α·ȳ`.
     public func adding(_ other: Variable, scaledBy alpha: Double) throws -> Variable {
         try Variable.record(try value.adding(other.value, scaledBy: alpha), inputs: [self, other],
-                            operation: "adding(_:scaledBy:)",
+                            operation: "adding(_:scaledBy:)", retaining: .nothing,
                             tangent: { t in try tangentSum([t[0], t[1].map { $0 * alpha }], shape: value.shape) },
                             pullback: { g, _, _ in [g, try g.scaled(by: alpha)] })
     }

@@ -10,7 +10,7 @@ extension Variable {
         let reduced = Set(try axes.map { try Tensor.normalizedAxis($0, rank: rank, operation: "sum(alongAxes:)") })
         let keptShape = inputShape.enumerated().map { reduced.contains($0.offset) ? 1 : $0.element }
         return try Variable.record(try value.sum(alongAxes: axes, keepingDimensions: keep), inputs: [self],
-                                   operation: "sum(alongAxes:)",
+                                   operation: "sum(alongAxes:)", retaining: .nothing,
                                    tangent: { t in try t[0].map { try $0.sum(alongAxes: axes, keepingDimensions: keep) } },
                                    pullback: { g, _, _ in [try g.reshaped(to: keptShape).broadcast(to: inputShape)] })
     }
@@ -47,7 +47,7 @@ extension Variable {
         let weights = try hits / ties  // each extreme entry gets 1/(number of ties)
         let inputShape = shape
         let result = keep ? kept : try kept.reshaped(to: try value.sum(alongAxes: axes).shape)
-        return try Variable.record(result, inputs: [self], operation: operation,
+        return try Variable.record(result, inputs: [self], operation: operation, retaining: .nothing,
                                    tangent: { t in
                                        try t[0].map { try ($0 * weights).sum(alongAxes: axes, keepingDimensions: keep) }
                                    },
@@ -60,7 +60,7 @@ extension Variable {
     public func broadcast(to shape: [Int]) throws -> Variable {
         if shape == self.shape { return self }
         let inputShape = self.shape
-        return try Variable.record(try value.broadcast(to: shape), inputs: [self], operation: "broadcast(to:)",
+        return try Variable.record(try value.broadcast(to: shape), inputs: [self], operation: "broadcast(to:)", retaining: .nothing,
                                    tangent: { t in try t[0].map { try $0.broadcast(to: shape) } },
                                    pullback: { g, _, _ in [try g.sum(toShape: inputShape)] })
     }
@@ -69,7 +69,7 @@ extension Variable {
     public func sum(toShape shape: [Int]) throws -> Variable {
         if shape == self.shape { return self }
         let inputShape = self.shape
-        return try Variable.record(try value.sum(toShape: shape), inputs: [self], operation: "sum(toShape:)",
+        return try Variable.record(try value.sum(toShape: shape), inputs: [self], operation: "sum(toShape:)", retaining: .nothing,
                                    tangent: { t in try t[0].map { try $0.sum(toShape: shape) } },
                                    pullback: { g, _, _ in [try g.broadcast(to: inputShape)] })
     }

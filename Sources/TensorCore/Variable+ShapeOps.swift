@@ -7,7 +7,7 @@
 extension Variable {
     public func reshaped(to newShape: [Int]) throws -> Variable {
         let inputShape = shape
-        return try Variable.record(try value.reshaped(to: newShape), inputs: [self], operation: "reshaped(to:)",
+        return try Variable.record(try value.reshaped(to: newShape), inputs: [self], operation: "reshaped(to:)", retaining: .nothing,
                                    tangent: { t in try t[0].map { try $0.reshaped(to: newShape) } },
                                    pullback: { g, _, _ in [try g.reshaped(to: inputShape)] })
     }
@@ -16,7 +16,7 @@ extension Variable {
         let y = try value.permuted(axes)
         var inverse = Array(repeating: 0, count: axes.count)
         for (i, a) in axes.enumerated() { inverse[a] = i }
-        return try Variable.record(y, inputs: [self], operation: "permuted",
+        return try Variable.record(y, inputs: [self], operation: "permuted", retaining: .nothing,
                                    tangent: { t in try t[0].map { try $0.permuted(axes) } },
                                    pullback: { g, _, _ in [try g.permuted(inverse)] })
     }
@@ -33,7 +33,7 @@ extension Variable {
     public func slice(_ range: Range<Int>, alongAxis axis: Int = 0) throws -> Variable {
         let a = try Tensor.normalizedAxis(axis, rank: rank, operation: "slice")
         let full = shape
-        return try Variable.record(try value.slice(range, alongAxis: a), inputs: [self], operation: "slice",
+        return try Variable.record(try value.slice(range, alongAxis: a), inputs: [self], operation: "slice", retaining: .nothing,
                                    tangent: { t in try t[0].map { try $0.slice(range, alongAxis: a) } },
                                    pullback: { g, _, _ in
                                        var before = full; before[a] = range.lowerBound
@@ -51,7 +51,7 @@ extension Variable {
         var offsets = [0]
         for p in parts { offsets.append((offsets.last ?? 0) + p.shape[a]) }
         let count = parts.count  // the pullback must not capture `parts` (tape cycle)
-        return try record(y, inputs: parts, operation: "concatenate",
+        return try record(y, inputs: parts, operation: "concatenate", retaining: .nothing,
                           tangent: { t in
                               try Tensor.concatenate(zip(t, parts).map { ti, p in ti ?? Tensor.zeros(like: p.value) }, alongAxis: a)
                           },
@@ -76,7 +76,7 @@ extension Variable {
     /// Rows picked by `indices` (repeats allowed); the pullback scatter-adds.
     public func gatherRows(_ indices: [Int]) throws -> Variable {
         let rows = shape.first ?? 0
-        return try Variable.record(try value.gatherRows(indices), inputs: [self], operation: "gatherRows",
+        return try Variable.record(try value.gatherRows(indices), inputs: [self], operation: "gatherRows", retaining: .nothing,
                                    tangent: { t in try t[0].map { try $0.gatherRows(indices) } },
                                    pullback: { g, _, _ in [try g.scatterAddRows(indices, rowCount: rows)] })
     }
@@ -84,7 +84,7 @@ extension Variable {
     /// The adjoint of `gatherRows`: row `indices[r]` of the result accumulates row `r`.
     public func scatterAddRows(_ indices: [Int], rowCount: Int) throws -> Variable {
         try Variable.record(try value.scatterAddRows(indices, rowCount: rowCount), inputs: [self],
-                            operation: "scatterAddRows",
+                            operation: "scatterAddRows", retaining: .nothing,
                             tangent: { t in try t[0].map { try $0.scatterAddRows(indices, rowCount: rowCount) } },
                             pullback: { g, _, _ in [try g.gatherRows(indices)] })
     }

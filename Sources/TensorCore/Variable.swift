@@ -33,13 +33,26 @@ public struct Variable {
     /// The same value, cut from the graph: derivatives do not flow through it.
     public var detached: Variable { Variable(value) }
 
+    /// Which values a pullback reads, so that the tape keeps only those alive.
+    /// Values not retained reach the pullback as placeholders that carry only a shape.
+    struct Retention {
+        var output: Bool
+        /// Input positions whose values are kept; nil keeps every input.
+        var inputs: Set<Int>?
+        static let everything = Retention(output: true, inputs: nil)
+        static let nothing = Retention(output: false, inputs: [])
+        static func only(output: Bool = false, inputs: Set<Int> = []) -> Retention { Retention(output: output, inputs: inputs) }
+    }
+
     /// Records `value` as the result of an operation on `inputs`.
     ///
     /// - Parameters:
+    ///   - retaining: the values the pullback reads (the rest is not kept on the tape).
     ///   - tangent: forward-mode rule: input tangents (nil = zero) to the output tangent.
     ///   - pullback: reverse-mode rule: (output cotangent, output, inputs) to input
-    ///     cotangents. It must not capture tracked variables (use its arguments).
-    static func record(_ value: Tensor, inputs: [Variable], operation: String,
+    ///     cotangents. It must not capture tracked variables (use its arguments),
+    ///     and may read only the values named in `retaining` (others are shape-only placeholders).
+    static func record(_ value: Tensor, inputs: [Variable], operation: String, retaining: Retention = .everything,
                        tangent: ([Tensor?]) throws -> Tensor?,
                        pullback: @escaping (_ cotangent: Variable, _ output: Variable,
                                             _ inputs: [Variable]) throws -> [Variable?]) throws -> Variable {
@@ -55,8 +68,13 @@ public struct Variable {
             let inputTangents = inputs.map { v in v.tape === tape ? tape.nodes[v.index].tangent : nil }
             if inputTangents.contains(where: { $0 != nil }) { outputTangent = try tangent(inputTangents) }
         }
+        let kept = inputs.enumerated().map { k, v in
+            retaining.inputs.map { $0.contains(k) } ?? true ? v.value : Tensor.placeholder(shape: v.shape)
+        }
         tape.nodes.append(Tape.Node(inputs: inputs.map { $0.tape === tape ? $0.index : -1 },
-                                    inputValues: inputs.map(\.value), pullback: pullback, value: value, tangent: outputTangent))
+                                    inputValues: kept, pullback: pullback,
+                                    value: retaining.output ? value : Tensor.placeholder(shape: value.shape),
+                                    tangent: outputTangent))
         return Variable(value: value, tape: tape, index: tape.nodes.count - 1)
     }
 }
