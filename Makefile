@@ -1,5 +1,6 @@
 # SPDX-License-Identifier: GPL-3.0-or-later
-# `make run`  — the main job (installs what is missing, builds, runs).
+# `make run`  — the main job (installs what is missing, builds, runs every paper's quick
+#               reproduction and writes the report to report/index.md).
 # `make test` — the test suite (installs what is missing, builds, tests).
 SWIFT ?= swift
 
@@ -12,7 +13,8 @@ build: deps
 	$(SWIFT) build -c release --product resode
 
 run: build
-	.build/release/resode demo
+	.build/release/resode report --quick --out report
+	@echo "Report written to report/index.md"
 
 doctor: build
 	.build/release/resode doctor

@@ -4,6 +4,7 @@
 // Layers (imports point down only):
 //   resode (CLI), Benchmarks/, Papers/
 //   ResODE            umbrella: re-exports the public modules
+//   Experiments       Papers/ reproductions and the report (tables, verdicts, gnuplot figures)
 //   DepthAnalysis     gradient flow, spectra, landscapes, path ensembles, ResNet ↔ ODE comparisons
 //   ResidualNets | ContinuousDepth   (siblings: neither imports the other)
 //                     residual networks as explicit RK steps, datasets | neural ODEs, GSL and own solvers, adjoints
@@ -37,7 +38,8 @@ let package = Package(
         .target(name: "ResidualNets", dependencies: ["TensorCore", "NumPyIO", "Training"]),
         .target(name: "ContinuousDepth", dependencies: ["TensorCore", "GSLBridge", "Training"]),
         .target(name: "DepthAnalysis", dependencies: ["TensorCore", "GSLBridge", "Training", "ResidualNets", "ContinuousDepth"]),
-        .target(name: "ResODE", dependencies: ["TensorCore", "NumPyIO", "GSLBridge", "Training", "ResidualNets", "ContinuousDepth", "DepthAnalysis"]),
+        .target(name: "Experiments", dependencies: ["TensorCore", "NumPyIO", "GSLBridge", "Training", "ResidualNets", "ContinuousDepth", "DepthAnalysis"]),
+        .target(name: "ResODE", dependencies: ["TensorCore", "NumPyIO", "GSLBridge", "Training", "ResidualNets", "ContinuousDepth", "DepthAnalysis", "Experiments"]),
         .executableTarget(
             name: "resode",
             dependencies: ["ResODE", .product(name: "ArgumentParser", package: "swift-argument-parser")]
@@ -51,6 +53,7 @@ let package = Package(
         .testTarget(name: "TrainingTests", dependencies: ["Training", "TestSupport"]),
         .testTarget(name: "ContinuousDepthTests", dependencies: ["ContinuousDepth", "TestSupport"]),
         .testTarget(name: "DepthAnalysisTests", dependencies: ["DepthAnalysis", "TestSupport"]),
+        .testTarget(name: "ExperimentsTests", dependencies: ["Experiments", "TestSupport"]),
         .testTarget(name: "ResodeCLITests", dependencies: ["resode", "NumPyIO"], resources: [.copy("Fixtures")]),
     ]
 )

@@ -6,3 +6,5 @@
 @_exported import ResidualNets
 @_exported import Training
 @_exported import ContinuousDepth
+@_exported import DepthAnalysis
+@_exported import Experiments
