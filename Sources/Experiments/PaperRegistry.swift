@@ -11,8 +11,10 @@ public enum PaperRegistry {
         EulerConvergence(),
         Haber2017Stability(),
         UNetLongSkips(),
-        // papers2: He2016Degradation, Veit2016Ensembles, Chen2018ODENet and Dupont2019ANODE
-        // are registered here once their files land.
+        He2016Degradation(),
+        Veit2016Ensembles(),
+        Chen2018ODENet(),
+        Dupont2019ANODE(),
     ]
 
     /// The ids of `all`, in order.
