@@ -92,7 +92,7 @@ public struct NeuralODEBlock: DifferentiableModel {
         }
         counter.addForward(trajectory.statistics.functionEvaluations)
         let y = trajectory.states[trajectory.states.count - 1]
-        let adjointSolver = try GSLNeuralODESolver(stepType: .rkf45, relativeTolerance: spec.relativeTolerance,
+        let adjointSolver = GSLNeuralODESolver(stepType: .rkf45, relativeTolerance: spec.relativeTolerance,
                                                    absoluteTolerance: spec.absoluteTolerance,
                                                    initialStepSize: Swift.min(1e-3, Swift.abs(spec.endTime) / 10))
         let (method, counter, t1, x0) = (gradientMethod, counter, spec.endTime, x.value)
@@ -120,7 +120,7 @@ public struct NeuralODEBlock: DifferentiableModel {
 
     func gslSolver() throws -> GSLNeuralODESolver {
         guard case .gsl(let type) = spec.solver else { throw ContinuousDepthError.invalidArgument("not a GSL solver") }
-        return try GSLNeuralODESolver(stepType: type, relativeTolerance: spec.relativeTolerance,
+        return GSLNeuralODESolver(stepType: type, relativeTolerance: spec.relativeTolerance,
                                       absoluteTolerance: spec.absoluteTolerance,
                                       initialStepSize: Swift.min(1e-3, Swift.abs(spec.endTime) / 10))
     }

@@ -167,7 +167,11 @@ public struct He2016Degradation: Paper {
     public func run(profile: Profile, progress: @escaping @Sendable (String) -> Void) throws -> PaperResult {
         let clock = Stopwatch()
         let results = try measure(settings(for: profile), progress: progress)
-        return report(results, profile: profile, seconds: clock.seconds)
+        progress("flow of the spiral data through a trained residual network")
+        var result = report(results, profile: profile, seconds: clock.seconds)
+        result.figures.append(try He2016Degradation.spiralFlowFigure(epochs: profile == .quick ? 40 : 120))
+        result.seconds = clock.seconds
+        return result
     }
 
     /// Whether one sweep shows degradation for plain and none for residual networks.

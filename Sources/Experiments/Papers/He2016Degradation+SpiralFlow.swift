@@ -1,0 +1,47 @@
+// SPDX-License-Identifier: GPL-3.0-or-later
+import ResidualNets
+import TensorCore
+import Training
+
+extension He2016Degradation {
+    /// The flow of the spiral data through the depth of a trained residual network:
+    /// the two interleaved classes, padded with a zero to width 3, are moved by the
+    /// blocks `x_{l+1} = x_l + h·F_l(x_l)` until a linear read-out separates them.
+    /// The figure shows the first two state coordinates at `l = 0`, `L/2` and `L`.
+    ///
+    /// Columns: layer, x₁, x₂, class.
+    static func spiralFlowFigure(depth: Int = 8, epochs: Int) throws -> Figure {
+        let data = try ClassifierRuns.spirals()
+        let spec = try ResidualNetworkSpec(dimension: 3, hidden: 32, depth: depth, stepSize: 4 / Double(depth))
+        var classifier = try Classifier(inputWidth: 2, stateWidth: 3, outputs: 2, embedding: .zeroPadding,
+                                        body: ResidualNetwork(spec: spec, seed: 21), seed: 22)
+        _ = try ClassifierRuns.train(&classifier, on: data, epochs: epochs, learningRate: 0.02, seed: 23)
+        let theta = classifier.parameters.values.map { Variable($0) }
+        let x0 = try classifier.embed(Variable(data.test.inputs), parameters: theta)
+        let states = try classifier.body.states(x0, parameters: classifier.body.parameters.values.map { Variable($0) })
+        var rows: [[Double]] = []
+        for layer in [0, depth / 2, depth] {
+            let s = states[layer].value
+            for (i, label) in data.test.labels.enumerated() {
+                rows.append([Double(layer), s[i, 0], s[i, 1], Double(label)])
+            }
+        }
+        let panels = [0, depth / 2, depth].map { l in
+            "plot DATA using ($1 == \(l) && $4 == 0 ? $2 : 1/0):3 with points pt 7 ps 0.4 lc rgb '#1f77b4' title 'class 0', "
+            + "DATA using ($1 == \(l) && $4 == 1 ? $2 : 1/0):3 with points pt 7 ps 0.4 lc rgb '#d62728' title 'class 1'"
+        }
+        let script = """
+            set key autotitle columnhead
+            set multiplot layout 1,3 title 'Two spirals flowing through a residual network (x_1, x_2 of x_l)'
+            set title 'l = 0 (input)'
+            \(panels[0])
+            set title 'l = \(depth / 2)'
+            \(panels[1])
+            set title 'l = \(depth) (to the read-out)'
+            \(panels[2])
+            unset multiplot
+            """
+        return Figure(name: "spiral-flow", title: "Two spirals through depth: states x_l at l = 0, L/2, L",
+                      columns: ["layer", "x1", "x2", "class"], rows: rows, gnuplot: script)
+    }
+}
