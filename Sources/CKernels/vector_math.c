@@ -1,6 +1,9 @@
 // SPDX-License-Identifier: GPL-3.0-or-later
 // Vectorisable tanh and exp.
 //
+// Clones for AVX-512 (x86-64-v4), AVX2+FMA (x86-64-v3) and baseline x86-64 are
+// chosen when the library loads.
+//
 // exp(y) = 2^k · exp(r),   k = round(y / ln 2),   r = y − k·ln 2  (|r| ≤ ln2/2),
 // with exp(r) − 1 from its Taylor polynomial of degree 13 (truncation
 // error < 1e-17 on |r| ≤ 0.35) and ln 2 split in two parts (Cody–Waite) so
@@ -13,7 +16,7 @@
 #include <string.h>
 
 #if defined(__x86_64__) && defined(__clang__)
-#define RESODE_CLONES __attribute__((target_clones("arch=x86-64-v3", "default")))
+#define RESODE_CLONES __attribute__((target_clones("arch=x86-64-v4", "arch=x86-64-v3", "default")))
 #else
 #define RESODE_CLONES
 #endif

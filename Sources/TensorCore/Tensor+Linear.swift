@@ -19,8 +19,11 @@ extension Tensor {
         }
         return Tensor.build(shape: [m, n], count: m * n) { c in
             if let b {
+                // Row by row as whole-buffer copies: the indexed scalar loop does not vectorise.
                 b.scalars.withUnsafeBufferPointer { pb in
-                    for i in 0..<m { for j in 0..<n { c[i * n + j] = pb[j] } }
+                    for i in 0..<m {
+                        _ = UnsafeMutableBufferPointer(rebasing: c[(i * n)..<((i + 1) * n)]).initialize(fromContentsOf: pb)
+                    }
                 }
             }
             guard m > 0, n > 0 else { return }

@@ -2,13 +2,19 @@
 
 /// The workloads `resode-bench` knows, by name.
 enum WorkloadCatalog {
-    static let names = ["W1", "W1b"]
+    static let names = ["W1", "W1b"] + NodeSpiralSolve.names + ["W2-precision"] + NodeBatchGradient.names + NodeBatchPrecision.names + ["W3-memory"]
 
     /// Loads the inputs of the workload called `name` from `data`.
     static func workload(named name: String, data: BenchmarkData) throws -> any Workload {
         switch name {
         case "W1": return try ResidualTrainStep(isResidual: true, data: data)
         case "W1b": return try ResidualTrainStep(isResidual: false, data: data)
+        case let w2 where NodeSpiralSolve.names.contains(w2): return try NodeSpiralSolve(name: w2, data: data)
+        case "W2-precision": return try NodeSpiralPrecision(data: data)
+        case let w3 where NodeBatchGradient.names.contains(w3): return try NodeBatchGradient(name: w3, data: data)
+        case let w3 where NodeBatchPrecision.names.contains(w3): return try NodeBatchPrecision(name: w3, data: data)
+        case "W3-memory": return GradientMemory(data: data)
+        case let probe where probe.hasPrefix(GradientMemoryProbe.prefix): return try GradientMemoryProbe(name: probe, data: data)
         default: throw BenchmarkError.unknownWorkload(name, known: names)
         }
     }

@@ -1,0 +1,143 @@
+// SPDX-License-Identifier: GPL-3.0-or-later
+import Foundation
+import ResODE
+
+/// The W3 node-batch-grad problem: a batch of 256 states of the tanh MLP field
+///
+///     f(x) = tanh(x·W1ᵀ + b1)·W2ᵀ + b2      (dim 32, hidden 64)
+///
+/// on `t ∈ [0, t1]` (`t1` = 1 or 10), rtol 1e-6, atol 1e-8, the loss
+/// `ℓ = 0.5·mean_b Σ_i x(t1)²`, and the ways ResODE solves it and computes
+/// `∂ℓ/∂(W1, b1, W2, b2)`.
+struct NodeBatch {
+    let field: NeuralVectorField
+    /// `x(0)`, `[256, 32]`.
+    let initialState: Tensor
+    private(set) var endTime: Double
+
+    static let relativeTolerance = 1e-6
+    static let absoluteTolerance = 1e-8
+    /// GSL's first trial step (`NeuralODEBlock`'s rule, min(1e-3, t1/10)).
+    static let gslInitialStep = 1e-3
+
+    init(data: BenchmarkData, endTime: Double) throws {
+        let weights = try ["w3_W1", "w3_b1", "w3_W2", "w3_b2"].map { try data.array($0) }
+        initialState = try data.array("w3_x0")
+        guard weights[0].rank == 2, initialState.rank == 2, initialState.shape[1] == weights[0].shape[1] else {
+            throw BenchmarkError.badInput("W3 inputs: W1 \(weights[0].shape), x0 \(initialState.shape)")
+        }
+        field = try NeuralVectorField(field: try MLPField(dimension: weights[0].shape[1], hidden: weights[0].shape[0],
+                                                          activation: .tanh),
+                                      weights: weights)
+        self.endTime = endTime
+    }
+
+    /// A copy at another final time (the memory probe warms up on a short span).
+    func with(endTime t1: Double) -> NodeBatch {
+        var copy = self
+        copy.endTime = t1
+        return copy
+    }
+
+    /// `ℓ = 0.5·mean_b Σ_i x²`, as a user writes it.
+    func loss(_ x: Variable) throws -> Variable {
+        try x.square().sum() * (0.5 / Double(initialState.shape[0]))
+    }
+
+    /// What W3 times.
+    enum Method: String, CaseIterable {
+        /// Forward solve, own Dormand–Prince 5(4) (RMS norm, as the peers).
+        case forward = "fwd"
+        /// Forward solve with GSL, the one the adjoints start with.
+        case forwardGSL = "fwd-gsl"
+        /// `ContinuousAdjoint` (GSL forward, GSL backward solve of [x, a, a_θ]).
+        case adjoint
+        /// `CheckpointedAdjoint` (GSL; `checkpointCount` intervals, no recomputation).
+        case checkpointed
+        /// `BackpropThroughSolver` on own Dormand–Prince 5(4).
+        case backprop
+
+        var isGradient: Bool { self != .forward && self != .forwardGSL }
+    }
+
+    /// GSL's stepper for the adjoints' forward and backward solves.
+    static let gslStepType = GSLStepType.rkf45
+    /// The checkpointed adjoint's `N` and `M` (see `CheckpointedAdjoint`).
+    static let checkpointCount = 4
+    static let recomputedPointsPerInterval = 1
+
+    func gslSolver(relativeTolerance rtol: Double, absoluteTolerance atol: Double) -> GSLNeuralODESolver {
+        GSLNeuralODESolver(stepType: NodeBatch.gslStepType, relativeTolerance: rtol, absoluteTolerance: atol,
+                           initialStepSize: Swift.min(NodeBatch.gslInitialStep, endTime / 10))
+    }
+
+    /// `x(t1)` by the forward methods.
+    func solve(_ method: Method, relativeTolerance rtol: Double = relativeTolerance,
+               absoluteTolerance atol: Double = absoluteTolerance) throws -> Trajectory {
+        switch method {
+        case .forwardGSL:
+            return try gslSolver(relativeTolerance: rtol, absoluteTolerance: atol)
+                .solve(field, initialState: initialState, from: 0, to: endTime)
+        default:
+            return try DormandPrince54Solver(relativeTolerance: rtol, absoluteTolerance: atol)
+                .solve(field, initialState: initialState, from: 0, to: endTime)
+        }
+    }
+
+    /// `ℓ` and its gradients by the gradient methods.
+    func gradient(_ method: Method, relativeTolerance rtol: Double = relativeTolerance,
+                  absoluteTolerance atol: Double = absoluteTolerance) throws -> ODEGradient {
+        let loss = { (states: [Variable]) throws -> Variable in
+            guard let final = states.last else { throw BenchmarkError.badInput("W3: the solve returned no state") }
+            return try self.loss(final)
+        }
+        switch method {
+        case .adjoint:
+            return try ContinuousAdjoint(solver: gslSolver(relativeTolerance: rtol, absoluteTolerance: atol),
+                                         backwardStepType: NodeBatch.gslStepType)
+                .gradient(of: field, initialState: initialState, from: 0, observationTimes: [endTime], loss: loss)
+        case .checkpointed:
+            return try CheckpointedAdjoint(solver: gslSolver(relativeTolerance: rtol, absoluteTolerance: atol),
+                                           backwardStepType: NodeBatch.gslStepType,
+                                           checkpointCount: NodeBatch.checkpointCount,
+                                           recomputedPointsPerInterval: NodeBatch.recomputedPointsPerInterval)
+                .gradient(of: field, initialState: initialState, from: 0, observationTimes: [endTime], loss: loss)
+        case .backprop, .forward, .forwardGSL:
+            let solver = try DormandPrince54Solver(relativeTolerance: rtol, absoluteTolerance: atol)
+            return try BackpropThroughSolver(solver)
+                .gradient(of: field, initialState: initialState, from: 0, observationTimes: [endTime], loss: loss)
+        }
+    }
+
+    /// The reference: `ℓ`, the gradients flattened in (W1, b1, W2, b2) order, `x(t1)`,
+    /// from backprop through own Dormand–Prince 5(4) at rtol = atol = 1e-12, and the
+    /// relative difference of the continuous adjoint (GSL rk8pd both ways) at 1e-12.
+    struct Reference {
+        let loss: Double
+        let gradient: Tensor
+        let finalState: Tensor
+        let statistics: SolverStatistics
+        let adjointDifference: Double
+        let adjointStatistics: SolverStatistics
+    }
+
+    func reference() throws -> Reference {
+        let backprop = try gradient(.backprop, relativeTolerance: 1e-12, absoluteTolerance: 1e-12)
+        let state = try DormandPrince54Solver(relativeTolerance: 1e-12, absoluteTolerance: 1e-12)
+            .solve(field, initialState: initialState, from: 0, to: endTime)
+        let tight = GSLNeuralODESolver(stepType: .rk8pd, relativeTolerance: 1e-12, absoluteTolerance: 1e-12,
+                                       initialStepSize: 1e-3)
+        let adjoint = try ContinuousAdjoint(solver: tight, backwardStepType: .rk8pd)
+            .gradient(of: field, initialState: initialState, from: 0, observationTimes: [endTime]) { try self.loss($0[0]) }
+        let g = try NodeBatch.flatten(backprop.parameters)
+        guard let finalState = state.finalState else { throw BenchmarkError.badInput("W3 reference: no final state") }
+        return Reference(loss: backprop.loss, gradient: g, finalState: finalState, statistics: backprop.forward,
+                         adjointDifference: try NodeBatch.flatten(adjoint.parameters).relativeDifference(to: g),
+                         adjointStatistics: adjoint.forward + adjoint.backward)
+    }
+
+    /// The parameter gradients concatenated into one vector (W1, b1, W2, b2).
+    static func flatten(_ tensors: [Tensor]) throws -> Tensor {
+        Tensor(tensors.flatMap(\.scalars))
+    }
+}
