@@ -51,6 +51,7 @@ args = parser.parse_args()
 sys.dont_write_bytecode = True
 sys.path.insert(0, here)
 from single_thread import median_time, use_one_thread  # noqa: E402
+from torch_fields import counting_field  # noqa: E402
 
 use_one_thread(args.cpu)
 
@@ -104,21 +105,7 @@ def make_solver(impl):
         torch.set_num_threads(1)
         torch.set_default_dtype(torch.float64)
 
-        class Field(torch.nn.Module):
-            def __init__(self):
-                super().__init__()
-                self.linear1, self.linear2 = torch.nn.Linear(2, 50), torch.nn.Linear(50, 2)
-                with torch.no_grad():
-                    for layer, w, b in ((self.linear1, W1, b1), (self.linear2, W2, b2)):
-                        layer.weight.copy_(torch.from_numpy(w))
-                        layer.bias.copy_(torch.from_numpy(b))
-                self.calls = 0
-
-            def forward(self, t, x):
-                self.calls += 1
-                return self.linear2(torch.tanh(self.linear1(x ** 3)))
-
-        field, x0, ts = Field(), torch.from_numpy(X0.copy()), torch.from_numpy(TS.copy())
+        field, x0, ts = counting_field(torch, W1, b1, W2, b2, cube=True), torch.from_numpy(X0.copy()), torch.from_numpy(TS.copy())
 
         def solve(rtol, atol):
             field.calls = 0
