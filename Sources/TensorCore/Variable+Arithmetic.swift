@@ -34,7 +34,7 @@ extension Variable {
 
     public static func * (a: Variable, b: Variable) throws -> Variable {
         let y = try a.value * b.value
-        return try record(y, inputs: [a, b], operation: "*", retaining: .only(inputs: [0, 1]),
+        return try record(y, inputs: [a, b], operation: "*", retaining: .firstTwoInputs,
                           tangent: { t in
                               try tangentSum([t[0].map { try $0 * b.value }, t[1].map { try a.value * $0 }], shape: y.shape)
                           },
@@ -45,7 +45,7 @@ extension Variable {
 
     public static func / (a: Variable, b: Variable) throws -> Variable {
         let y = try a.value / b.value
-        return try record(y, inputs: [a, b], operation: "/", retaining: .only(output: true, inputs: [1]),
+        return try record(y, inputs: [a, b], operation: "/", retaining: .secondInputAndOutput,
                           tangent: { t in
                               let num = try tangentSum([t[0], try t[1].map { try -(y * $0) }], shape: y.shape)
                               return try num.map { try $0 / b.value }

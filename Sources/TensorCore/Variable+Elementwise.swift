@@ -11,7 +11,7 @@
 extension Variable {
     public func tanh() throws -> Variable {
         let y = value.tanh()
-        return try Variable.record(y, inputs: [self], operation: "tanh", retaining: .only(output: true),
+        return try Variable.record(y, inputs: [self], operation: "tanh", retaining: .output,
                                    tangent: { t in try t[0].map { try Tensor.tanhBackward(output: y, cotangent: $0) } },
                                    pullback: { g, y, _ in [try Variable.tanhBackward(output: y, cotangent: g)] })
     }
@@ -21,7 +21,7 @@ extension Variable {
     ///     d(g(1−y²)) = ġ(1−y²) − 2gy·ẏ;   ȳ = −2·c·g·y,   ḡ = c(1−y²) for a cotangent c.
     static func tanhBackward(output y: Variable, cotangent g: Variable) throws -> Variable {
         let value = try Tensor.tanhBackward(output: y.value, cotangent: g.value)
-        return try record(value, inputs: [y, g], operation: "tanhBackward", retaining: .only(inputs: [0, 1]),
+        return try record(value, inputs: [y, g], operation: "tanhBackward", retaining: .firstTwoInputs,
                           tangent: { t in
                               var parts: [Tensor?] = []
                               if let ty = t[0] { parts.append(try (y.value * g.value * ty) * -2) }
@@ -35,20 +35,20 @@ extension Variable {
 
     public func exp() throws -> Variable {
         let y = value.exp()
-        return try Variable.record(y, inputs: [self], operation: "exp", retaining: .only(output: true),
+        return try Variable.record(y, inputs: [self], operation: "exp", retaining: .output,
                                    tangent: { t in try t[0].map { try $0 * y } },
                                    pullback: { g, y, _ in [try g * y] })
     }
 
     public func log() throws -> Variable {
-        try Variable.record(value.log(), inputs: [self], operation: "log", retaining: .only(inputs: [0]),
+        try Variable.record(value.log(), inputs: [self], operation: "log", retaining: .firstInput,
                             tangent: { t in try t[0].map { try $0 / value } },
                             pullback: { g, _, x in [try g / x[0]] })
     }
 
     public func sqrt() throws -> Variable {
         let y = value.sqrt()
-        return try Variable.record(y, inputs: [self], operation: "sqrt", retaining: .only(output: true),
+        return try Variable.record(y, inputs: [self], operation: "sqrt", retaining: .output,
                                    tangent: { t in try t[0].map { try $0 / y * 0.5 } },
                                    pullback: { g, y, _ in [try (g / y).scaled(by: 0.5)] })
     }
@@ -61,13 +61,13 @@ extension Variable {
     }
 
     public func square() throws -> Variable {
-        try Variable.record(value.square(), inputs: [self], operation: "square", retaining: .only(inputs: [0]),
+        try Variable.record(value.square(), inputs: [self], operation: "square", retaining: .firstInput,
                             tangent: { t in try t[0].map { try $0 * value * 2 } },
                             pullback: { g, _, x in [try (g * x[0]).scaled(by: 2)] })
     }
 
     public func pow(_ p: Double) throws -> Variable {
-        try Variable.record(value.pow(p), inputs: [self], operation: "pow", retaining: .only(inputs: [0]),
+        try Variable.record(value.pow(p), inputs: [self], operation: "pow", retaining: .firstInput,
                             tangent: { t in try t[0].map { try $0 * value.pow(p - 1) * p } },
                             pullback: { g, _, x in [try (g * x[0].pow(p - 1)).scaled(by: p)] })
     }
@@ -81,13 +81,13 @@ extension Variable {
 
     public func sigmoid() throws -> Variable {
         let y = value.sigmoid()
-        return try Variable.record(y, inputs: [self], operation: "sigmoid", retaining: .only(output: true),
+        return try Variable.record(y, inputs: [self], operation: "sigmoid", retaining: .output,
                                    tangent: { t in try t[0].map { try $0 * y * (1 - y) } },
                                    pullback: { g, y, _ in [try g * (y - y.square())] })
     }
 
     public func softplus() throws -> Variable {
-        try Variable.record(value.softplus(), inputs: [self], operation: "softplus", retaining: .only(inputs: [0]),
+        try Variable.record(value.softplus(), inputs: [self], operation: "softplus", retaining: .firstInput,
                             tangent: { t in try t[0].map { try $0 * value.sigmoid() } },
                             pullback: { g, _, x in [try g * x[0].sigmoid()] })
     }

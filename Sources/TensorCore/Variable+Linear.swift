@@ -8,7 +8,7 @@ extension Variable {
     public static func linear(_ x: Variable, weight w: Variable, bias b: Variable?) throws -> Variable {
         let y = try Tensor.linear(x.value, weight: w.value, bias: b?.value)
         let inputs = b.map { [x, w, $0] } ?? [x, w]
-        return try record(y, inputs: inputs, operation: "linear", retaining: .only(inputs: [0, 1]),
+        return try record(y, inputs: inputs, operation: "linear", retaining: .firstTwoInputs,
                           tangent: { t in
                               var parts: [Tensor?] = []
                               if let tx = t[0] { parts.append(try Tensor.linear(tx, weight: w.value, bias: nil)) }

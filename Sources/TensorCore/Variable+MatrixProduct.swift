@@ -9,7 +9,7 @@ extension Variable {
     public static func matmul(_ a: Variable, _ b: Variable,
                               transposeA: Bool = false, transposeB: Bool = false) throws -> Variable {
         let c = try Tensor.matmul(a.value, b.value, transposeA: transposeA, transposeB: transposeB)
-        return try record(c, inputs: [a, b], operation: "matmul", retaining: .only(inputs: [0, 1]),
+        return try record(c, inputs: [a, b], operation: "matmul", retaining: .firstTwoInputs,
                           tangent: { t in
                               var parts: [Tensor?] = []
                               if let ta = t[0] { parts.append(try Tensor.matmul(ta, b.value, transposeA: transposeA, transposeB: transposeB)) }

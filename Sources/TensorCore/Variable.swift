@@ -35,13 +35,18 @@ public struct Variable {
 
     /// Which values a pullback reads, so that the tape keeps only those alive.
     /// Values not retained reach the pullback as placeholders that carry only a shape.
+    /// A bit mask rather than a set: it is built on every operation, tracked or not.
     struct Retention {
         var output: Bool
-        /// Input positions whose values are kept; nil keeps every input.
-        var inputs: Set<Int>?
-        static let everything = Retention(output: true, inputs: nil)
-        static let nothing = Retention(output: false, inputs: [])
-        static func only(output: Bool = false, inputs: Set<Int> = []) -> Retention { Retention(output: output, inputs: inputs) }
+        /// Bit k set: input k's value is kept.
+        var inputMask: UInt64
+        static let everything = Retention(output: true, inputMask: ~0)
+        static let nothing = Retention(output: false, inputMask: 0)
+        static let output = Retention(output: true, inputMask: 0)
+        static let firstInput = Retention(output: false, inputMask: 0b1)
+        static let firstTwoInputs = Retention(output: false, inputMask: 0b11)
+        static let secondInputAndOutput = Retention(output: true, inputMask: 0b10)
+        func keepsInput(_ k: Int) -> Bool { k >= 64 ? inputMask == ~0 : inputMask & (1 << UInt64(k)) != 0 }
     }
 
     /// Records `value` as the result of an operation on `inputs`.
@@ -69,7 +74,7 @@ public struct Variable {
             if inputTangents.contains(where: { $0 != nil }) { outputTangent = try tangent(inputTangents) }
         }
         let kept = inputs.enumerated().map { k, v in
-            retaining.inputs.map { $0.contains(k) } ?? true ? v.value : Tensor.placeholder(shape: v.shape)
+            retaining.keepsInput(k) ? v.value : Tensor.placeholder(shape: v.shape)
         }
         tape.nodes.append(Tape.Node(inputs: inputs.map { $0.tape === tape ? $0.index : -1 },
                                     inputValues: kept, pullback: pullback,
