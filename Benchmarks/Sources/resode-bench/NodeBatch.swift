@@ -17,8 +17,6 @@ struct NodeBatch {
 
     static let relativeTolerance = 1e-6
     static let absoluteTolerance = 1e-8
-    /// GSL's first trial step (`NeuralODEBlock`'s rule, min(1e-3, t1/10)).
-    static let gslInitialStep = 1e-3
 
     init(data: BenchmarkData, endTime: Double) throws {
         let weights = try ["w3_W1", "w3_b1", "w3_W2", "w3_b2"].map { try data.array($0) }
@@ -66,9 +64,10 @@ struct NodeBatch {
     static let checkpointCount = 4
     static let recomputedPointsPerInterval = 1
 
-    func gslSolver(relativeTolerance rtol: Double, absoluteTolerance atol: Double) -> GSLNeuralODESolver {
-        GSLNeuralODESolver(stepType: NodeBatch.gslStepType, relativeTolerance: rtol, absoluteTolerance: atol,
-                           initialStepSize: Swift.min(NodeBatch.gslInitialStep, endTime / 10))
+    /// The GSL solver, with its first step from Hairer's algorithm (as `NeuralODEBlock` uses it).
+    func gslSolver(relativeTolerance rtol: Double, absoluteTolerance atol: Double) throws -> GSLNeuralODESolver {
+        try GSLNeuralODESolver(stepType: NodeBatch.gslStepType, relativeTolerance: rtol, absoluteTolerance: atol)
+            .estimatingInitialStep(for: field, initialState: initialState, from: 0, to: endTime)
     }
 
     /// `x(t1)` by the forward methods.

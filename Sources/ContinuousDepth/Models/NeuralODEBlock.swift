@@ -68,7 +68,8 @@ public struct NeuralODEBlock: DifferentiableModel {
         let field = try self.field(theta.map(\.value))
         if gradientMethod == .backprop || !(x.isTracked || theta.contains { $0.isTracked }) {
             if case .gsl = spec.solver {
-                let trajectory = try gslSolver().solve(field, initialState: x.value, from: 0, to: spec.endTime)
+                let trajectory = try gslSolver().estimatingInitialStep(for: field, initialState: x.value, from: 0, to: spec.endTime)
+                    .solve(field, initialState: x.value, from: 0, to: spec.endTime)
                 counter.addForward(trajectory.statistics.functionEvaluations)
                 return Variable(trajectory.states[trajectory.states.count - 1])
             }
@@ -86,15 +87,16 @@ public struct NeuralODEBlock: DifferentiableModel {
     func adjointForward(_ x: Variable, _ theta: [Variable], _ field: NeuralVectorField) throws -> Variable {
         let trajectory: Trajectory
         if case .gsl = spec.solver {
-            trajectory = try gslSolver().solve(field, initialState: x.value, from: 0, to: spec.endTime)
+            trajectory = try gslSolver().estimatingInitialStep(for: field, initialState: x.value, from: 0, to: spec.endTime)
+                .solve(field, initialState: x.value, from: 0, to: spec.endTime)
         } else {
             trajectory = try ownSolver().solve(field, initialState: x.value, from: 0, to: spec.endTime)
         }
         counter.addForward(trajectory.statistics.functionEvaluations)
         let y = trajectory.states[trajectory.states.count - 1]
-        let adjointSolver = GSLNeuralODESolver(stepType: .rkf45, relativeTolerance: spec.relativeTolerance,
-                                                   absoluteTolerance: spec.absoluteTolerance,
-                                                   initialStepSize: Swift.min(1e-3, Swift.abs(spec.endTime) / 10))
+        let adjointSolver = try GSLNeuralODESolver(stepType: .rkf45, relativeTolerance: spec.relativeTolerance,
+                                                   absoluteTolerance: spec.absoluteTolerance)
+            .estimatingInitialStep(for: field, initialState: x.value, from: 0, to: spec.endTime)
         let (method, counter, t1, x0) = (gradientMethod, counter, spec.endTime, x.value)
         return try Variable.customOperation(y, inputs: [x] + theta, name: "NeuralODEBlock") { ybar in
             switch method {
