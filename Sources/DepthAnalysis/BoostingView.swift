@@ -19,7 +19,7 @@ public struct StagewiseFit: Sendable, Equatable {
 /// measures what the blocks up to `l` have removed.
 ///
 /// Reference: Huang, Ash, Langford & Schapire, "Learning deep ResNet blocks sequentially
-/// using boosting theory" (ICML 2018); Veit et al. (NeurIPS 2016); Papers/boosting-view.
+/// using boosting theory" (ICML 2018); Veit et al. (NeurIPS 2016).
 public enum BoostingView {
     /// `‖y − readout(x_l)‖` and the MSE at every truncation depth `l = 0, …, L`.
     /// - Parameters:

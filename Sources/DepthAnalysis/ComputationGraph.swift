@@ -12,7 +12,7 @@
 ///     dist(v) = min / max over edges (u → v) of dist(u) + length(u → v)
 ///
 /// Reference: Ronneberger, Fischer & Brox, "U-Net" (MICCAI 2015); Drozdzal et al., "The
-/// importance of skip connections in biomedical image segmentation" (2016); Papers/long-skips.
+/// importance of skip connections in biomedical image segmentation" (2016); Papers/unet-long-skips.
 public struct ComputationGraph: Sendable, Equatable {
     /// An edge `from → to` passing through `nonlinearBlocks` blocks.
     public struct Edge: Sendable, Equatable {

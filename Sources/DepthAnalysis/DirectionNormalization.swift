@@ -17,7 +17,7 @@ import TensorCore
 /// their default `ignore='biasbn'`) or replaced by the parameter itself.
 ///
 /// Reference: Li, Xu, Taylor, Studer & Goldstein, "Visualizing the loss landscape of
-/// neural nets" (NeurIPS 2018), §4 and their `net_plotter.py`; Papers/li2018-landscape.
+/// neural nets" (NeurIPS 2018), §4 and their `net_plotter.py`; Papers/seed-saddle (landscape and Hessian at the origin).
 public enum DirectionNormalization: Sendable, Equatable {
     /// Each output row (filter) rescaled to the norm of the parameter's row; biases zero.
     case filter

@@ -11,7 +11,7 @@ import GSLBridge
 ///
 /// At a critical point (`∇L = 0`) all eigenvalues ≥ 0 with one > 0 mean a local minimum,
 /// eigenvalues of both signs a saddle. Reference: Nocedal & Wright, *Numerical
-/// Optimization*, §2.1; Papers/li2018-landscape.
+/// Optimization*, §2.1; Papers/seed-saddle (landscape and Hessian at the origin).
 public struct HessianSpectrum: Sendable, Equatable {
     /// `L(θ)`.
     public let loss: Double

@@ -14,7 +14,7 @@ import TensorCore
 /// so the two differ only in the skips. The path `x → E_0 → D_0 → y` has 2 blocks at every
 /// depth; without skips the only path has `2n`.
 ///
-/// Reference: Ronneberger, Fischer & Brox, "U-Net" (MICCAI 2015), Fig. 1; Papers/long-skips.
+/// Reference: Ronneberger, Fischer & Brox, "U-Net" (MICCAI 2015), Fig. 1; Papers/unet-long-skips.
 public struct LongSkipNetwork: DifferentiableModel, Equatable {
     /// `d`, the width of every state.
     public let width: Int

@@ -26,7 +26,7 @@ public struct LongSkipMeasurement: Sendable, Equatable {
 /// The loss is a fixed random linear probe of the output, `ℓ = ⟨y, r⟩ / batch`, so
 /// `∂ℓ/∂x = (∂y/∂x)ᵀ r / batch`: the input gradient measures the network's Jacobian.
 ///
-/// Reference: Ronneberger, Fischer & Brox (MICCAI 2015); Drozdzal et al. (DLMIA 2016); Papers/long-skips.
+/// Reference: Ronneberger, Fischer & Brox (MICCAI 2015); Drozdzal et al. (DLMIA 2016); Papers/unet-long-skips.
 public enum LongSkipStudy {
     /// Measures every depth in `levels`, with inputs `x` and probe `r` (`[batch, width]`, standard
     /// normal) and weights all drawn from `seed`.

@@ -24,7 +24,7 @@ public struct LossSurface: Sendable, Equatable {
 /// the visualisation in which skip connections turn a chaotic landscape into a convex-looking
 /// one (Li et al. 2018, Fig. 5). The loss is evaluated on constants (no tape).
 ///
-/// Reference: Li, Xu, Taylor, Studer & Goldstein, NeurIPS 2018, §3–§5; Papers/li2018-landscape.
+/// Reference: Li, Xu, Taylor, Studer & Goldstein, NeurIPS 2018, §3–§5; Papers/seed-saddle (landscape and Hessian at the origin).
 public enum LossLandscape {
     /// `L(θ + α·d)` for every `α` in `coordinates`.
     /// - Throws: `AnalysisError` for mismatched shapes or a non-scalar loss; whatever `loss` throws.
