@@ -8,10 +8,8 @@ extension NeuralVectorField: TimeDifferentiableField {
     ///     ∂f/∂t   = JVP of f with tangent 0 on x and 1 on the time column
     ///             = (act′(z) ⊙ W₁[:, d]ᵀ)·W₂ᵀ
     ///
-    /// Zero when the field does not use time. `MLPField` builds its time column
-    /// as a constant, so the forward map is restated here with that column as the
-    /// differentiated input; it must stay the same expression as
-    /// `MLPField.callAsFunction` (a test compares both with a finite difference in `t`).
+    /// Zero when the field does not use time; otherwise one JVP through
+    /// `MLPField(_:timeColumn:parameters:)` with the time column as the differentiated input.
     public func partialTimeDerivative(at x: Tensor, time t: Double) throws -> Tensor {
         guard field.usesTime else { return Tensor.zeros(like: x) }
         guard x.rank == 2 else {
@@ -23,11 +21,8 @@ extension NeuralVectorField: TimeDifferentiableField {
         guard theta.count == 4 else {
             throw ContinuousDepthError.invalidArgument("NeuralVectorField needs 4 parameter tensors; got \(theta.count)")
         }
-        let activation = field.activation
         return try jacobianVectorProduct(at: [column], tangents: [unitTangent]) { time in
-            let input = try Variable.concatenate([Variable(x), time[0]], alongAxis: 1)
-            let hidden = try activation(Variable.linear(input, weight: theta[0], bias: theta[1]))
-            return try Variable.linear(hidden, weight: theta[2], bias: theta[3])
+            try field(Variable(x), timeColumn: time[0], parameters: theta[...])
         }.product
     }
 }

@@ -51,15 +51,27 @@ public struct MLPField: Sendable, Equatable {
     /// `F(x, t)` for a batch `x [batch, d]`, with parameters `[W₁, b₁, W₂, b₂]`.
     /// - Throws: `TensorError` when shapes do not fit.
     public func callAsFunction(_ x: Variable, time t: Double = 0, parameters p: ArraySlice<Variable>) throws -> Variable {
+        let column = usesTime ? Variable(try Tensor(shape: [x.shape.first ?? 0, 1], repeating: t)) : nil
+        return try evaluate(x, timeColumn: column, parameters: p)
+    }
+
+    /// `F(x, t)` with the time given as a column variable `[batch, 1]`, so that it can
+    /// be differentiated in `t` (forward mode: `∂F/∂t` is the JVP with tangent 1 there).
+    /// - Throws: `TensorError.invalidArgument` when the field does not use time.
+    public func callAsFunction(_ x: Variable, timeColumn: Variable, parameters p: ArraySlice<Variable>) throws -> Variable {
+        guard usesTime else {
+            throw TensorError.invalidArgument(operation: "MLPField", reason: "this field has no time input")
+        }
+        return try evaluate(x, timeColumn: timeColumn, parameters: p)
+    }
+
+    /// The one place the field's expression is written.
+    func evaluate(_ x: Variable, timeColumn: Variable?, parameters p: ArraySlice<Variable>) throws -> Variable {
         guard p.count == 4 else {
             throw TensorError.invalidArgument(operation: "MLPField", reason: "needs 4 parameter tensors, got \(p.count)")
         }
         let i = p.startIndex
-        var input = x
-        if usesTime {
-            let column = try Tensor(shape: [x.shape.first ?? 0, 1], repeating: t)
-            input = try Variable.concatenate([x, Variable(column)], alongAxis: 1)
-        }
+        let input = try timeColumn.map { try Variable.concatenate([x, $0], alongAxis: 1) } ?? x
         let hiddenState = try activation(Variable.linear(input, weight: p[i], bias: p[i + 1]))
         return try Variable.linear(hiddenState, weight: p[i + 2], bias: p[i + 3])
     }
