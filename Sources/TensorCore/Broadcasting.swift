@@ -41,83 +41,17 @@ public enum Broadcasting {
 
 extension Tensor {
     /// Applies `op` elementwise with NumPy broadcasting.
-    
     @inline(__always)
     static func broadcastCombine(_ a: Tensor, _ b: Tensor, operation: String,
                                  _ op: (Double, Double) -> Double) throws -> Tensor {
-        if a.shape == b.shape {
-            return Tensor.build(shape: a.shape, count: a.count) { out in
-                a.scalars.withUnsafeBufferPointer { pa in
-                    b.scalars.withUnsafeBufferPointer { pb in
-                        for i in 0..<out.count { out[i] = op(pa[i], pb[i]) }
-                    }
-                }
-            }
-        }
-        let shape = try Broadcasting.shape(a.shape, b.shape, operation: operation)
-        let n = shape.reduce(1, *)
-        if b.count == 1 && shape == a.shape {
-            let s = b.scalars[0]
-            return Tensor.build(shape: shape, count: n) { out in
-                a.scalars.withUnsafeBufferPointer { pa in for i in 0..<n { out[i] = op(pa[i], s) } }
-            }
-        }
-        if a.count == 1 && shape == b.shape {
-            let s = a.scalars[0]
-            return Tensor.build(shape: shape, count: n) { out in
-                b.scalars.withUnsafeBufferPointer { pb in for i in 0..<n { out[i] = op(s, pb[i]) } }
-            }
-        }
-        if shape == a.shape && b.count > 0 && Broadcasting.isTrailingBlock(b.shape, of: a.shape) {
-            let m = b.count
-            return Tensor.build(shape: shape, count: n) { out in
-                a.scalars.withUnsafeBufferPointer { pa in
-                    b.scalars.withUnsafeBufferPointer { pb in
-                        var base = 0
-                        while base < n {
-                            for j in 0..<m { out[base + j] = op(pa[base + j], pb[j]) }
-                            base += m
-                        }
-                    }
-                }
-            }
-        }
-        if shape == b.shape && a.count > 0 && Broadcasting.isTrailingBlock(a.shape, of: b.shape) {
-            let m = a.count
-            return Tensor.build(shape: shape, count: n) { out in
-                a.scalars.withUnsafeBufferPointer { pa in
-                    b.scalars.withUnsafeBufferPointer { pb in
-                        var base = 0
-                        while base < n {
-                            for j in 0..<m { out[base + j] = op(pa[j], pb[base + j]) }
-                            base += m
-                        }
-                    }
-                }
-            }
-        }
-        // General case: walk the result with a multi-index and two stride vectors.
-        let sa = Broadcasting.strides(of: a.shape, in: shape)
-        let sb = Broadcasting.strides(of: b.shape, in: shape)
-        let rank = shape.count
-        return Tensor.build(shape: shape, count: n) { out in
-            guard n > 0 else { return }
+        let plan = try BroadcastPlan(a.shape, b.shape, operation: operation)
+        return Tensor.build(shape: plan.shape, count: plan.count) { out in
+            guard let result = out.baseAddress else { return }
             a.scalars.withUnsafeBufferPointer { pa in
                 b.scalars.withUnsafeBufferPointer { pb in
-                    var index = Array(repeating: 0, count: rank)
-                    var ia = 0, ib = 0
-                    for k in 0..<n {
-                        out[k] = op(pa[ia], pb[ib])
-                        var d = rank - 1
-                        while d >= 0 {
-                            index[d] += 1
-                            ia += sa[d]; ib += sb[d]
-                            if index[d] < shape[d] { break }
-                            ia -= sa[d] * shape[d]; ib -= sb[d] * shape[d]
-                            index[d] = 0
-                            d -= 1
-                        }
-                    }
+                    // Only an empty result has empty operands, and it returned above.
+                    guard let left = pa.baseAddress, let right = pb.baseAddress else { return }
+                    plan.apply(left, right, result, op)
                 }
             }
         }

@@ -8,15 +8,15 @@ extension Tensor {
     public static func * (a: Tensor, b: Tensor) throws -> Tensor { try broadcastCombine(a, b, operation: "*") { $0 * $1 } }
     public static func / (a: Tensor, b: Tensor) throws -> Tensor { try broadcastCombine(a, b, operation: "/") { $0 / $1 } }
 
-    public static func + (a: Tensor, s: Double) -> Tensor { a.map { $0 + s } }
-    public static func + (s: Double, a: Tensor) -> Tensor { a.map { s + $0 } }
-    public static func - (a: Tensor, s: Double) -> Tensor { a.map { $0 - s } }
-    public static func - (s: Double, a: Tensor) -> Tensor { a.map { s - $0 } }
-    public static func * (a: Tensor, s: Double) -> Tensor { a.map { $0 * s } }
-    public static func * (s: Double, a: Tensor) -> Tensor { a.map { s * $0 } }
+    public static func + (a: Tensor, s: Double) -> Tensor { a.applying(.shift(s)) }
+    public static func + (s: Double, a: Tensor) -> Tensor { a.applying(.shift(s)) }
+    public static func - (a: Tensor, s: Double) -> Tensor { a.applying(.shift(-s)) }
+    public static func - (s: Double, a: Tensor) -> Tensor { a.applying(.subtractedFrom(s)) }
+    public static func * (a: Tensor, s: Double) -> Tensor { a.applying(.scale(s)) }
+    public static func * (s: Double, a: Tensor) -> Tensor { a.applying(.scale(s)) }
     public static func / (a: Tensor, s: Double) -> Tensor { a.map { $0 / s } }
-    public static func / (s: Double, a: Tensor) -> Tensor { a.map { s / $0 } }
-    public static prefix func - (a: Tensor) -> Tensor { a.map { -$0 } }
+    public static func / (s: Double, a: Tensor) -> Tensor { a.applying(.divides(s)) }
+    public static prefix func - (a: Tensor) -> Tensor { a.applying(.scale(-1)) }
 
     /// Applies `f` to every element.
     

@@ -18,27 +18,44 @@ extension Tensor {
             throw TensorError.shapeMismatch(operation: "linear (bias [out])", lhs: w.shape, rhs: b.shape)
         }
         return Tensor.build(shape: [m, n], count: m * n) { c in
-            if let b {
-                // Row by row as whole-buffer copies: the indexed scalar loop does not vectorise.
-                b.scalars.withUnsafeBufferPointer { pb in
-                    for i in 0..<m {
-                        _ = UnsafeMutableBufferPointer(rebasing: c[(i * n)..<((i + 1) * n)]).initialize(fromContentsOf: pb)
+            guard let output = c.baseAddress else { return }
+            x.scalars.withUnsafeBufferPointer { px in
+                w.scalars.withUnsafeBufferPointer { pw in
+                    if let b {
+                        b.scalars.withUnsafeBufferPointer { pb in
+                            linear(px.baseAddress, pw.baseAddress, pb.baseAddress, into: output, rows: m, inputs: k, outputs: n)
+                        }
+                    } else {
+                        linear(px.baseAddress, pw.baseAddress, nil, into: output, rows: m, inputs: k, outputs: n)
                     }
                 }
             }
-            guard m > 0, n > 0 else { return }
-            if k == 0 {
-                if b == nil { for i in 0..<(m * n) { c[i] = 0 } }
-                return
-            }
-            x.scalars.withUnsafeBufferPointer { px in
-                w.scalars.withUnsafeBufferPointer { pw in
-                    cblas_dgemm(CblasRowMajor, CblasNoTrans, CblasTrans, Int32(m), Int32(n), Int32(k), 1.0,
-                                px.baseAddress, Int32(k), pw.baseAddress, Int32(k),
-                                b == nil ? 0.0 : 1.0, c.baseAddress, Int32(n))
-                }
+        }
+    }
+
+    /// `y = x·Wᵀ + b` on raw row-major buffers (`x [rows, inputs]`, `W [outputs, inputs]`,
+    /// `b [outputs]` or none, `y [rows, outputs]`): the bias is copied into every row
+    /// of `y`, then one `dgemm` adds `x·Wᵀ` with β = 1. Every element of `y` is written.
+    static func linear(_ x: UnsafePointer<Double>?, _ w: UnsafePointer<Double>?, _ b: UnsafePointer<Double>?,
+                       into y: UnsafeMutablePointer<Double>, rows m: Int, inputs k: Int, outputs n: Int) {
+        guard m > 0, n > 0 else { return }
+        if let b {
+            // The bias into row 0, then the filled rows copied onto the next ones, doubling:
+            // ⌈log₂ m⌉ + 1 block copies instead of one per row (the indexed loop does not vectorise).
+            y.update(from: b, count: n)
+            var filled = 1
+            while filled < m {
+                let rows = Swift.min(filled, m - filled)
+                (y + filled * n).update(from: y, count: rows * n)
+                filled += rows
             }
         }
+        if k == 0 {
+            if b == nil { y.update(repeating: 0, count: m * n) }
+            return
+        }
+        cblas_dgemm(CblasRowMajor, CblasNoTrans, CblasTrans, Int32(m), Int32(n), Int32(k), 1.0,
+                    x, Int32(k), w, Int32(k), b == nil ? 0.0 : 1.0, y, Int32(n))
     }
 
     /// `self + α·other` for tensors of one shape, in one pass (an Euler step `x + h·f`).
@@ -48,8 +65,17 @@ extension Tensor {
         }
         return Tensor.build(shape: shape, count: count) { out in
             scalars.withUnsafeBufferPointer { p in
-                other.scalars.withUnsafeBufferPointer { q in for i in 0..<p.count { out[i] = p[i] + alpha * q[i] } }
+                other.scalars.withUnsafeBufferPointer { q in
+                    guard let x = p.baseAddress, let f = q.baseAddress, let y = out.baseAddress else { return }
+                    Tensor.add(x, f, scaledBy: alpha, into: y, count: count)
+                }
             }
         }
+    }
+
+    /// `y[i] = x[i] + α·f[i]` for `i < count` on raw buffers.
+    static func add(_ x: UnsafePointer<Double>, _ f: UnsafePointer<Double>, scaledBy alpha: Double,
+                    into y: UnsafeMutablePointer<Double>, count: Int) {
+        for i in 0..<count { y[i] = x[i] + alpha * f[i] }
     }
 }

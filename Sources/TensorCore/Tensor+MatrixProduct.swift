@@ -27,16 +27,23 @@ extension Tensor {
         return Tensor.build(shape: [m, n], count: m * n) { c in
             a.scalars.withUnsafeBufferPointer { pa in
                 b.scalars.withUnsafeBufferPointer { pb in
-                    cblas_dgemm(CblasRowMajor,
-                                transposeA ? CblasTrans : CblasNoTrans,
-                                transposeB ? CblasTrans : CblasNoTrans,
-                                Int32(m), Int32(n), Int32(k), 1.0,
-                                pa.baseAddress, Int32(a.shape[1]),
-                                pb.baseAddress, Int32(b.shape[1]),
-                                0.0, c.baseAddress, Int32(n))
+                    guard let output = c.baseAddress else { return }
+                    matmul(pa.baseAddress, pb.baseAddress, into: output, rows: m, columns: n, inner: k,
+                           leadingA: a.shape[1], leadingB: b.shape[1], transposeA: transposeA, transposeB: transposeB)
                 }
             }
         }
+    }
+
+    /// `C = op(A)·op(B)` on raw row-major buffers (`C [rows, columns]`, inner dimension
+    /// `inner`, `leadingA`/`leadingB` the stored row lengths of A and B): one `dgemm`, β = 0.
+    static func matmul(_ a: UnsafePointer<Double>?, _ b: UnsafePointer<Double>?, into c: UnsafeMutablePointer<Double>,
+                       rows m: Int, columns n: Int, inner k: Int, leadingA: Int, leadingB: Int,
+                       transposeA: Bool, transposeB: Bool) {
+        guard m > 0, n > 0 else { return }
+        if k == 0 { c.update(repeating: 0, count: m * n); return }
+        cblas_dgemm(CblasRowMajor, transposeA ? CblasTrans : CblasNoTrans, transposeB ? CblasTrans : CblasNoTrans,
+                    Int32(m), Int32(n), Int32(k), 1.0, a, Int32(leadingA), b, Int32(leadingB), 0.0, c, Int32(n))
     }
 
     /// `self · other` (matrix product).
