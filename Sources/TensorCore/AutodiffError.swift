@@ -12,6 +12,10 @@ public enum AutodiffError: Error, Equatable, Sendable, CustomStringConvertible {
     case argumentCount(expected: Int, got: Int)
     /// An operation that does not support the requested kind of derivative.
     case unsupported(operation: String, reason: String)
+    /// An operation without a forward kernel met a tracing tape (see `TracedFunction`).
+    case notTraceable(operation: String)
+    /// A traced function's replay disagreed with the function itself, or its traces did not match.
+    case traceMismatch(reason: String)
 
     public var description: String {
         switch self {
@@ -25,6 +29,10 @@ public enum AutodiffError: Error, Equatable, Sendable, CustomStringConvertible {
             return "expected \(expected) tensors, got \(got)"
         case let .unsupported(operation, reason):
             return "\(operation) cannot be differentiated this way: \(reason)"
+        case let .notTraceable(operation):
+            return "\(operation) has no forward kernel, so a function using it cannot be traced for replay"
+        case let .traceMismatch(reason):
+            return "the traced function cannot be replayed: \(reason)"
         }
     }
 }

@@ -29,6 +29,12 @@ public final class Tape {
     }
 
     var nodes: [Node] = []
+    /// Set on a tape that traces a function for replay (see `TracedFunction`):
+    /// one entry per node, the operation's forward kernel and constant inputs
+    /// (nil for leaves). Empty on every other tape.
+    var trace: [TracedOperation?] = []
+    /// Whether operations must leave a replayable record in `trace`.
+    let isTracing: Bool
     /// When false, operations on this tape's variables produce constants (used for plain backward passes).
     var isRecording = true
     /// When true, every recorded operation also computes its output tangent (forward mode).
@@ -36,6 +42,13 @@ public final class Tape {
 
     public init(carriesTangents: Bool = false) {
         self.carriesTangents = carriesTangents
+        self.isTracing = false
+    }
+
+    /// A tape that records, besides the pullbacks, each operation's forward kernel.
+    init(tracing: Void) {
+        self.carriesTangents = false
+        self.isTracing = true
     }
 
     /// A new independent variable (a leaf of the graph), optionally seeded with a tangent.
@@ -44,6 +57,7 @@ public final class Tape {
             throw AutodiffError.shapeMismatch(what: "tangent", expected: value.shape, got: tangent.shape)
         }
         nodes.append(Node(inputs: [], inputValues: [], pullback: nil, value: value, tangent: carriesTangents ? tangent : nil))
+        if isTracing { trace.append(nil) }
         return Variable(value: value, tape: self, index: nodes.count - 1)
     }
 

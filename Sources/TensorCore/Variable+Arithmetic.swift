@@ -22,14 +22,16 @@ extension Variable {
         let y = try a.value + b.value
         return try record(y, inputs: [a, b], operation: "+", retaining: .nothing,
                           tangent: { t in try tangentSum(t, shape: y.shape) },
-                          pullback: { g, _, x in [try g.sum(toShape: x[0].shape), try g.sum(toShape: x[1].shape)] })
+                          pullback: { g, _, x in [try g.sum(toShape: x[0].shape), try g.sum(toShape: x[1].shape)] },
+                          forward: arithmeticKernel(a, b, .add))
     }
 
     public static func - (a: Variable, b: Variable) throws -> Variable {
         let y = try a.value - b.value
         return try record(y, inputs: [a, b], operation: "-", retaining: .nothing,
                           tangent: { t in try tangentSum([t[0], t[1].map { -$0 }], shape: y.shape) },
-                          pullback: { g, _, x in [try g.sum(toShape: x[0].shape), try (-g).sum(toShape: x[1].shape)] })
+                          pullback: { g, _, x in [try g.sum(toShape: x[0].shape), try (-g).sum(toShape: x[1].shape)] },
+                          forward: arithmeticKernel(a, b, .subtract))
     }
 
     public static func * (a: Variable, b: Variable) throws -> Variable {
@@ -40,7 +42,8 @@ extension Variable {
                           },
                           pullback: { g, _, x in
                               [try (g * x[1]).sum(toShape: x[0].shape), try (g * x[0]).sum(toShape: x[1].shape)]
-                          })
+                          },
+                          forward: arithmeticKernel(a, b, .multiply))
     }
 
     public static func / (a: Variable, b: Variable) throws -> Variable {
@@ -52,7 +55,8 @@ extension Variable {
                           },
                           pullback: { g, y, x in
                               [try (g / x[1]).sum(toShape: x[0].shape), try (-(g * y) / x[1]).sum(toShape: x[1].shape)]
-                          })
+                          },
+                          forward: arithmeticKernel(a, b, .divide))
     }
 
     /// Negation: `ẏ = −ẋ`, `x̄ = −ȳ`.
@@ -65,14 +69,21 @@ extension Variable {
     public func scaled(by c: Double) throws -> Variable {
         try Variable.record(value * c, inputs: [self], operation: "scaled", retaining: .nothing,
                             tangent: { t in t[0].map { $0 * c } },
-                            pullback: { g, _, _ in [try g.scaled(by: c)] })
+                            pullback: { g, _, _ in [try g.scaled(by: c)] },
+                            forward: .elementwise(.scale(c), count: value.count))
     }
 
     /// `x + c`: `ẏ = ẋ`, `x̄ = ȳ`.
     public func shifted(by c: Double) throws -> Variable {
         try Variable.record(value + c, inputs: [self], operation: "shifted", retaining: .nothing,
                             tangent: { t in t[0] },
-                            pullback: { g, _, _ in [g] })
+                            pullback: { g, _, _ in [g] },
+                            forward: .elementwise(.shift(c), count: value.count))
+    }
+
+    /// The replay kernel of a broadcasting operator on the operands' shapes (nil if they do not broadcast).
+    static func arithmeticKernel(_ a: Variable, _ b: Variable, _ op: ForwardKernel.ArithmeticOperator) -> ForwardKernel? {
+        (try? BroadcastPlan(a.shape, b.shape, operation: "trace")).map { ForwardKernel.arithmetic($0, op) }
     }
 
     public static func * (x: Variable, c: Double) throws -> Variable { try x.scaled(by: c) }

@@ -20,7 +20,15 @@ extension Variable {
                               var cotangents: [Variable?] = [try matmul(g, v[1]), try matmul(g, v[0], transposeA: true)]
                               if v.count > 2 { cotangents.append(try g.sum(alongAxes: [0])) }
                               return cotangents
-                          })
+                          },
+                          forward: linearKernel(rows: y.shape[0], inputs: w.shape[1], outputs: y.shape[1], hasBias: b != nil))
+    }
+
+    /// Replays `y = x·Wᵀ + b` on buffers (inputs x, W and, with a bias, b).
+    static func linearKernel(rows: Int, inputs: Int, outputs: Int, hasBias: Bool) -> ForwardKernel {
+        ForwardKernel { p, y in
+            Tensor.linear(p[0], p[1], hasBias ? p[2] : nil, into: y, rows: rows, inputs: inputs, outputs: outputs)
+        }
     }
 
     /// `self + α·other` for variables of one shape (an Euler step `x + h·f`):
@@ -29,6 +37,9 @@ extension Variable {
         try Variable.record(try value.adding(other.value, scaledBy: alpha), inputs: [self, other],
                             operation: "adding(_:scaledBy:)", retaining: .nothing,
                             tangent: { t in try tangentSum([t[0], t[1].map { $0 * alpha }], shape: value.shape) },
-                            pullback: { g, _, _ in [g, try g.scaled(by: alpha)] })
+                            pullback: { g, _, _ in [g, try g.scaled(by: alpha)] },
+                            forward: ForwardKernel { [count = value.count] p, y in
+                                Tensor.add(p[0], p[1], scaledBy: alpha, into: y, count: count)
+                            })
     }
 }

@@ -25,6 +25,11 @@ extension Variable {
                                   ? try matmul(g, a, transposeA: true, transposeB: transposeA)
                                   : try matmul(a, g, transposeA: !transposeA, transposeB: false)
                               return [ga, gb]
+                          },
+                          forward: ForwardKernel { [rows = c.shape[0], columns = c.shape[1], leadingA = a.shape[1], leadingB = b.shape[1],
+                                                    inner = transposeA ? a.shape[0] : a.shape[1]] p, out in
+                              Tensor.matmul(p[0], p[1], into: out, rows: rows, columns: columns, inner: inner,
+                                            leadingA: leadingA, leadingB: leadingB, transposeA: transposeA, transposeB: transposeB)
                           })
     }
 

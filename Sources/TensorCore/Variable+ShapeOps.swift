@@ -9,7 +9,8 @@ extension Variable {
         let inputShape = shape
         return try Variable.record(try value.reshaped(to: newShape), inputs: [self], operation: "reshaped(to:)", retaining: .nothing,
                                    tangent: { t in try t[0].map { try $0.reshaped(to: newShape) } },
-                                   pullback: { g, _, _ in [try g.reshaped(to: inputShape)] })
+                                   pullback: { g, _, _ in [try g.reshaped(to: inputShape)] },
+                                   forward: .copy(count: value.count))
     }
 
     public func permuted(_ axes: [Int]) throws -> Variable {
@@ -57,7 +58,9 @@ extension Variable {
                           },
                           pullback: { g, _, _ in
                               try (0..<count).map { k in try g.slice(offsets[k]..<offsets[k + 1], alongAxis: a) }
-                          })
+                          },
+                          forward: ForwardKernel.concatenation(blocks: parts.map { $0.shape[a...].reduce(1, *) },
+                                                               outer: y.shape[..<a].reduce(1, *)))
     }
 
     /// Variables of one shape stacked along a new axis.

@@ -57,10 +57,13 @@ public struct Variable {
     ///   - pullback: reverse-mode rule: (output cotangent, output, inputs) to input
     ///     cotangents. It must not capture tracked variables (use its arguments),
     ///     and may read only the values named in `retaining` (others are shape-only placeholders).
+    ///   - forward: the operation's forward kernel, asked for only by a tracing tape;
+    ///     an operation without one cannot be traced (`AutodiffError.notTraceable`).
     static func record(_ value: Tensor, inputs: [Variable], operation: String, retaining: Retention = .everything,
                        tangent: ([Tensor?]) throws -> Tensor?,
                        pullback: @escaping (_ cotangent: Variable, _ output: Variable,
-                                            _ inputs: [Variable]) throws -> [Variable?]) throws -> Variable {
+                                            _ inputs: [Variable]) throws -> [Variable?],
+                       forward: @autoclosure () -> ForwardKernel? = nil) throws -> Variable {
         var tape: Tape? = nil
         for v in inputs {
             guard let t = v.tape else { continue }
@@ -72,6 +75,11 @@ public struct Variable {
         if tape.carriesTangents {
             let inputTangents = inputs.map { v in v.tape === tape ? tape.nodes[v.index].tangent : nil }
             if inputTangents.contains(where: { $0 != nil }) { outputTangent = try tangent(inputTangents) }
+        }
+        if tape.isTracing {
+            guard let kernel = forward() else { throw AutodiffError.notTraceable(operation: operation) }
+            tape.trace.append(TracedOperation(operation: operation, kernel: kernel,
+                                              constants: inputs.map { $0.tape === tape ? nil : $0.value }))
         }
         let kept = inputs.enumerated().map { k, v in
             retaining.keepsInput(k) ? v.value : Tensor.placeholder(shape: v.shape)

@@ -1,0 +1,52 @@
+// SPDX-License-Identifier: GPL-3.0-or-later
+
+/// The forward computation of one recorded operation on raw buffers, which a
+/// tracing tape keeps so that a `TracedFunction` can replay the operation
+/// without building tensors:
+///
+///     output[0 ..< n] = op(inputs[0], inputs[1], …)
+///
+/// Shapes are those seen when the operation was traced and are captured in the
+/// kernel. The inputs come in the operation's input order; every output
+/// element is written. Each kernel calls the same buffer-level function as the
+/// `Tensor` operation it replays, so the two cannot disagree.
+struct ForwardKernel: Sendable {
+    let run: @Sendable (_ inputs: UnsafePointer<UnsafePointer<Double>>, _ output: UnsafeMutablePointer<Double>) -> Void
+
+    /// `f` applied to each of `count` elements of the one input.
+    static func elementwise(_ f: ElementwiseFunction, count: Int) -> ForwardKernel {
+        ForwardKernel { inputs, output in f.apply(inputs[0], output, count: count) }
+    }
+
+    /// `a ∘ b` with broadcasting, for the four arithmetic operators.
+    static func arithmetic(_ plan: BroadcastPlan, _ operator: ArithmeticOperator) -> ForwardKernel {
+        switch `operator` {
+        case .add: return ForwardKernel { inputs, output in plan.apply(inputs[0], inputs[1], output, +) }
+        case .subtract: return ForwardKernel { inputs, output in plan.apply(inputs[0], inputs[1], output, -) }
+        case .multiply: return ForwardKernel { inputs, output in plan.apply(inputs[0], inputs[1], output, *) }
+        case .divide: return ForwardKernel { inputs, output in plan.apply(inputs[0], inputs[1], output, /) }
+        }
+    }
+
+    /// A copy of the input's `count` elements (reshapes, which only relabel the shape).
+    static func copy(count: Int) -> ForwardKernel {
+        ForwardKernel { inputs, output in output.update(from: inputs[0], count: count) }
+    }
+
+    /// Concatenation: for each of `outer` leading indices, each input's next block of
+    /// `blocks[k]` elements in turn (the layout of `Tensor.concatenate`).
+    static func concatenation(blocks: [Int], outer: Int) -> ForwardKernel {
+        ForwardKernel { inputs, output in
+            var position = 0
+            for o in 0..<outer {
+                for (k, block) in blocks.enumerated() {
+                    (output + position).update(from: inputs[k] + o * block, count: block)
+                    position += block
+                }
+            }
+        }
+    }
+
+    /// The four broadcasting arithmetic operators between two tensors.
+    enum ArithmeticOperator: Sendable { case add, subtract, multiply, divide }
+}
