@@ -17,8 +17,10 @@ Implementations (--impl):
   c-gsl          the C program ../c-baseline/w2_gsl (built by resode-bench), with
                  the GSL step type named by --workload (W2-rkf45 → rkf45, …),
                  the same first step (1e-3), plain loops and libm's tanh
-  c-gsl-vtanh    the same with ResODE's own vectorised tanh kernel, so that only
-                 ResODE's Swift layers differ
+  c-gsl-vtanh    the same with ResODE's own vectorised tanh kernel
+  c-gsl-blas-vtanh  the right-hand side exactly as ResODE computes it: the bias
+                 copied into the output rows, two cblas_dgemm calls (β = 1) and
+                 ResODE's vectorised tanh, so that only ResODE's Swift layers differ
 Measures: fwd (time one solve: median over --runs after --warmup), sweep (each
 of --rtols with atol = rtol·1e-2: time, NFE and the error against --reference).
 NFE counts evaluations of the batched field: a counter in torch's forward, a
@@ -34,7 +36,7 @@ here = os.path.dirname(os.path.abspath(__file__))
 parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
 parser.add_argument("--impl", required=True,
                     choices=["torchdiffeq", "diffrax", "scipy-DOP853", "scipy-RK45", "reference", "c-gsl",
-                             "c-gsl-vtanh"])
+                             "c-gsl-vtanh", "c-gsl-blas-vtanh"])
 parser.add_argument("--measure", default="fwd", choices=["fwd", "sweep"])
 parser.add_argument("--workload", default="W2")
 parser.add_argument("--runs", type=int, default=15)
@@ -70,7 +72,8 @@ if args.impl.startswith("c-gsl"):
         sys.exit(f"{binary} is missing: run make -C Benchmarks/c-baseline (resode-bench does)")
     command = [binary, "--data", args.data, "--step", step, "--rtol", repr(args.rtol), "--atol", repr(args.atol),
                "--h0", "1e-3", "--runs", str(args.runs), "--warmup", str(args.warmup),
-               "--tanh", "vector" if args.impl == "c-gsl-vtanh" else "libm"]
+               "--tanh", "vector" if args.impl.endswith("vtanh") else "libm",
+               "--rhs", "blas" if args.impl == "c-gsl-blas-vtanh" else "loops"]
     if args.save_outputs:
         command += ["--save", args.save_outputs]
     os.execv(binary, command)  # same pinned CPU, same environment; it prints the JSON line

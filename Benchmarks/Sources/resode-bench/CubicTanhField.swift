@@ -8,8 +8,9 @@ import ResODE
 /// It cubes its input first, so it is not an `MLPField`; a user writes it as a
 /// small `VectorField` with the same fused ops (`Variable.linear`, `tanh`).
 /// The cube is `x·x·x` (two products of 40 numbers) rather than `x.pow(3)`,
-/// which calls libm's `pow` per element.
-struct CubicTanhField: VectorField {
+/// which calls libm's `pow` per element. It is autonomous and written with
+/// tensor operations only, so it is a `TraceableField`: GSL solves replay its trace.
+struct CubicTanhField: TraceableField {
     let dimension: Int
     var parameters: ParameterList
 
@@ -23,6 +24,10 @@ struct CubicTanhField: VectorField {
         dimension = weights[0].shape[1]
         parameters = try ParameterList(names: ["f.linear1.weight", "f.linear1.bias", "f.linear2.weight", "f.linear2.bias"],
                                        values: weights)
+    }
+
+    func callAsFunction(_ x: Variable, timeColumn: Variable, parameters p: [Variable]) throws -> Variable {
+        try self(x, time: 0, parameters: p)
     }
 
     func callAsFunction(_ x: Variable, time t: Double, parameters p: [Variable]) throws -> Variable {

@@ -101,22 +101,27 @@ extension NodeSpiralSolve {
         return [line, try ratioToC(peers: peers)]
     }
 
-    /// ResODE-GSL / C-GSL in process CPU time: two interleaved rounds of 10 solves
-    /// each (ours, C with libm's tanh, C with ResODE's vector tanh), medians.
+    /// ResODE-GSL / C-GSL in process CPU time: three interleaved rounds of 10 solves
+    /// each (ours; C with libm's tanh; C with ResODE's vector tanh; C computing the
+    /// right-hand side exactly as ResODE does, BLAS and vector tanh), medians.
     private func ratioToC(peers: PeerProcess) throws -> String {
-        var ours: [Double] = [], libm: [Double] = [], vector: [Double] = []
-        for _ in 0..<2 {
+        let implementations = ["c-gsl", "c-gsl-vtanh", "c-gsl-blas-vtanh"]
+        var ours: [Double] = []
+        var theirs = [[Double]](repeating: [], count: implementations.count)
+        for _ in 0..<3 {
             ours.append(try TimingSample.measure(runs: 10, warmup: 2) { _ = try problem.solve(method) }.cpuMedian)
-            for (implementation, into) in [("c-gsl", 0), ("c-gsl-vtanh", 1)] {
+            for (k, implementation) in implementations.enumerated() {
                 let result = try peers.run(script: peerScript, arguments: [
                     "--impl", implementation, "--measure", "fwd", "--workload", name, "--runs", "10", "--warmup", "2",
                 ])
-                if into == 0 { libm.append(result.cpuMedianSeconds) } else { vector.append(result.cpuMedianSeconds) }
+                theirs[k].append(result.cpuMedianSeconds)
             }
         }
-        let (a, b, c) = (medianOf(ours), medianOf(libm), medianOf(vector))
-        return String(format: "%@ ResODE-GSL / C-GSL (CPU time, 2 interleaved rounds of 10): %.2f against C with libm's tanh "
-                      + "(%.1f vs %.1f ms), %.2f against C with ResODE's vector tanh (%.1f ms)",
-                      name, a / b, a * 1e3, b * 1e3, a / c, c * 1e3)
+        let a = medianOf(ours)
+        let (libm, vector, blas) = (medianOf(theirs[0]), medianOf(theirs[1]), medianOf(theirs[2]))
+        return String(format: "%@ ResODE-GSL / C-GSL (CPU time, 3 interleaved rounds of 10; ours %.2f ms): %.2f against C "
+                      + "with libm's tanh (%.2f ms), %.2f with ResODE's vector tanh (%.2f ms), %.2f with the same "
+                      + "right-hand side as ResODE, BLAS and vector tanh (%.2f ms)",
+                      name, a * 1e3, a / libm, libm * 1e3, a / vector, vector * 1e3, a / blas, blas * 1e3)
     }
 }

@@ -57,7 +57,7 @@ struct NodeSpiralSolve: Workload {
     let measures = ["fwd"]
     let peerScript = "w2_peers.py"
     var defaultPeers: [String] {
-        method == .dormandPrince54 ? ["torchdiffeq", "diffrax", "scipy-DOP853", "scipy-RK45"] : ["c-gsl", "c-gsl-vtanh"]
+        method == .dormandPrince54 ? ["torchdiffeq", "diffrax", "scipy-DOP853", "scipy-RK45"] : ["c-gsl", "c-gsl-vtanh", "c-gsl-blas-vtanh"]
     }
 
     func body(for measure: String) throws -> () throws -> Void {

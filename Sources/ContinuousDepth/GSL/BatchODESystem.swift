@@ -15,13 +15,21 @@ import TensorCore
 /// `∂f/∂t` is exact for a `TimeDifferentiableField` (for example
 /// `NeuralVectorField`) and a central difference in `t` otherwise.
 ///
-/// The field is evaluated on untracked variables (no tape is recorded).
+/// The field is evaluated on untracked variables (no tape is recorded). A
+/// `TraceableField` is traced once, at two sample points, and GSL's evaluations
+/// replay the trace on its own buffers (`TracedFunction`): no tensor is built
+/// per evaluation. A field that cannot be traced is called as usual.
 public struct BatchODESystem: Sendable {
     /// The field `f`.
     public let field: any VectorField
     /// The number of rows of the batch.
     public let batchSize: Int
     private let timeDifferentiableField: (any TimeDifferentiableField)?
+    /// The field's trace as a function of `(x, t·𝟙)`, when it is a `TraceableField` that traces.
+    private let trace: TracedFunction?
+
+    /// Whether GSL's evaluations replay a trace of the field rather than call it.
+    public var replaysTrace: Bool { trace != nil }
 
     /// `n = batch·d`, the length of the flat state.
     public var dimension: Int { batchSize * field.dimension }
@@ -41,6 +49,25 @@ public struct BatchODESystem: Sendable {
         self.field = field
         self.batchSize = batchSize
         self.timeDifferentiableField = field as? any TimeDifferentiableField
+        self.trace = (field as? any TraceableField).flatMap { try? BatchODESystem.trace(of: $0, batchSize: batchSize) }
+    }
+
+    /// Traces `f` as a function of the state and the time column at two sample
+    /// points (uniform states in [−1, 1], t = 0.3 and 0.7); throws when the field
+    /// cannot be traced or its replay does not reproduce it there.
+    private static func trace(of field: some TraceableField, batchSize: Int) throws -> TracedFunction {
+        var generator = SeededGenerator(seed: 0x7ace)
+        let samples = try [0.3, 0.7].map { t in
+            [try Tensor.randomUniform([batchSize, field.dimension], low: -1, high: 1, using: &generator),
+             try Tensor(shape: [batchSize, 1], repeating: t)]
+        }
+        let theta = field.parameters.values.map { Variable($0) }
+        // The column form must be the field itself: the replay is also checked against `f(x, t)`.
+        return try TracedFunction(samples: samples,
+                                  reference: { sample in
+                                      try field(Variable(sample[0]), time: sample[1].scalars[0], parameters: theta).value
+                                  },
+                                  { inputs in try field(inputs[0], timeColumn: inputs[1], parameters: theta) })
     }
 
     /// `f(t, y)` on a flat state of `n` values (the same code GSL calls).
@@ -49,6 +76,13 @@ public struct BatchODESystem: Sendable {
     public func rightHandSide(at t: Double, state y: [Double]) throws -> [Double] {
         try checkLength(y)
         var dydt = [Double](repeating: 0, count: dimension)
+        if let trace {
+            let replay = ReplayedRightHandSide(function: trace, batchSize: batchSize)
+            try y.withUnsafeBufferPointer { state in
+                try dydt.withUnsafeMutableBufferPointer { output in try replay.evaluate(t, state, output) }
+            }
+            return dydt
+        }
         do {
             var output = dydt.mutableSpan
             try evaluate(t, y.span, &output)
@@ -91,9 +125,19 @@ public struct BatchODESystem: Sendable {
     /// The system in GSL's in-place form; the Jacobian is always supplied, so
     /// every step type can use it.
     var gslSystem: GSLODESystem {
-        GSLODESystem(dimension: dimension,
-                     inPlaceRightHandSide: { t, y, dydt in try evaluate(t, y, &dydt) },
-                     inPlaceJacobian: { t, y, dfdy, dfdt in try evaluateJacobian(t, y, &dfdy, &dfdt) })
+        guard let trace else {
+            return GSLODESystem(dimension: dimension,
+                                inPlaceRightHandSide: { t, y, dydt in try evaluate(t, y, &dydt) },
+                                inPlaceJacobian: { t, y, dfdy, dfdt in try evaluateJacobian(t, y, &dfdy, &dfdt) })
+        }
+        let replay = ReplayedRightHandSide(function: trace, batchSize: batchSize)
+        return GSLODESystem(dimension: dimension,
+                            inPlaceRightHandSide: { t, y, dydt in
+                                try y.withUnsafeBufferPointer { state in
+                                    try dydt.withUnsafeMutableBufferPointer { output in try replay.evaluate(t, state, output) }
+                                }
+                            },
+                            inPlaceJacobian: { t, y, dfdy, dfdt in try evaluateJacobian(t, y, &dfdy, &dfdt) })
     }
 
     // MARK: - Kernels on GSL's buffers

@@ -1,0 +1,25 @@
+// SPDX-License-Identifier: GPL-3.0-or-later
+import TensorCore
+
+/// `f(t, y)` of a `BatchODESystem` by replaying the field's trace: the state is
+/// read in place from the solver's buffer, the time column is filled with `t`,
+/// and the result is written straight into the solver's output buffer. One per
+/// solver (the workspace is not thread-safe).
+final class ReplayedRightHandSide {
+    private let function: TracedFunction
+    private let workspace: TracedFunction.Workspace
+    private var timeColumn: [Double]
+
+    init(function: TracedFunction, batchSize: Int) {
+        self.function = function
+        self.workspace = function.makeWorkspace()
+        self.timeColumn = [Double](repeating: 0, count: batchSize)
+    }
+
+    func evaluate(_ t: Double, _ y: UnsafeBufferPointer<Double>, _ dydt: UnsafeMutableBufferPointer<Double>) throws {
+        timeColumn.withUnsafeMutableBufferPointer { column in column.update(repeating: t) }
+        try timeColumn.withUnsafeBufferPointer { column in
+            try function.evaluate(y, column, into: dydt, using: workspace)
+        }
+    }
+}
