@@ -1,5 +1,6 @@
 // SPDX-License-Identifier: GPL-3.0-or-later
 import CGSL
+import CKernels
 
 extension Tensor {
     /// The affine map of a fully connected layer, in PyTorch's `nn.Linear` layout:
@@ -39,17 +40,7 @@ extension Tensor {
     static func linear(_ x: UnsafePointer<Double>?, _ w: UnsafePointer<Double>?, _ b: UnsafePointer<Double>?,
                        into y: UnsafeMutablePointer<Double>, rows m: Int, inputs k: Int, outputs n: Int) {
         guard m > 0, n > 0 else { return }
-        if let b {
-            // The bias into row 0, then the filled rows copied onto the next ones, doubling:
-            // ⌈log₂ m⌉ + 1 block copies instead of one per row (the indexed loop does not vectorise).
-            y.update(from: b, count: n)
-            var filled = 1
-            while filled < m {
-                let rows = Swift.min(filled, m - filled)
-                (y + filled * n).update(from: y, count: rows * n)
-                filled += rows
-            }
-        }
+        if let b { resode_repeat_row(b, y, m, n) }  // one vectorised C loop, not a memmove per row
         if k == 0 {
             if b == nil { y.update(repeating: 0, count: m * n) }
             return

@@ -65,6 +65,24 @@ struct TracedFunctionTests {
         #expect(output == expected.scalars)
     }
 
+    @Test("a replay into the input's own buffer (in place) gives the out-of-place result")
+    func inPlaceReplayIsSafe() throws {
+        var rng = SeededGenerator(seed: 41)
+        let weight = try Tensor.randomNormal([4, 4], using: &rng)
+        let bias = try Tensor.randomNormal([4], using: &rng)
+        let traced = try TracedFunction(samples: [[try Tensor.randomNormal([3, 4], using: &rng)]]) { x in
+            try Variable.linear(x[0], weight: Variable(weight), bias: Variable(bias))
+        }
+        let x = try Tensor.randomNormal([3, 4], using: &rng)
+        let expected = try Tensor.linear(x, weight: weight, bias: bias)
+        var buffer = x.scalars
+        let workspace = traced.makeWorkspace()
+        try buffer.withUnsafeMutableBufferPointer { inOut in
+            try traced.evaluate(UnsafeBufferPointer(inOut), into: inOut, using: workspace)
+        }
+        #expect(buffer == expected.scalars)
+    }
+
     @Test("operations on constants alone are folded, operations the result does not use are dropped")
     func constantsFoldAndDeadOperationsDrop() throws {
         let scale = try Tensor(shape: [3], scalars: [1, 2, 3])

@@ -16,6 +16,9 @@ void resode_vexp(const double *x, double *y, size_t n);
 /// g[i] = gy[i] * (1 - y[i]^2): the pullback of tanh, given its output y.
 void resode_tanh_backward(const double *y, const double *gy, double *g, size_t n);
 
+/// y[i·n + j] = row[j] for i < m, j < n: a row repeated m times (y must not overlap row).
+void resode_repeat_row(const double *row, double *y, size_t m, size_t n);
+
 /// Path of the shared object that provides `cblas_dgemm` in this process,
 /// or NULL when it cannot be told (static link).
 const char *resode_dgemm_provider(void);

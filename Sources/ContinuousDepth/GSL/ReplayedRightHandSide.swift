@@ -8,18 +8,21 @@ import TensorCore
 final class ReplayedRightHandSide {
     private let function: TracedFunction
     private let workspace: TracedFunction.Workspace
-    private var timeColumn: [Double]
+    private let timeColumn: UnsafeMutableBufferPointer<Double>
 
     init(function: TracedFunction, batchSize: Int) {
         self.function = function
         self.workspace = function.makeWorkspace()
-        self.timeColumn = [Double](repeating: 0, count: batchSize)
+        self.timeColumn = .allocate(capacity: batchSize)
+        timeColumn.initialize(repeating: 0)
+    }
+
+    deinit {
+        timeColumn.deallocate()
     }
 
     func evaluate(_ t: Double, _ y: UnsafeBufferPointer<Double>, _ dydt: UnsafeMutableBufferPointer<Double>) throws {
-        timeColumn.withUnsafeMutableBufferPointer { column in column.update(repeating: t) }
-        try timeColumn.withUnsafeBufferPointer { column in
-            try function.evaluate(y, column, into: dydt, using: workspace)
-        }
+        timeColumn.update(repeating: t)
+        try function.evaluate(y, UnsafeBufferPointer(timeColumn), into: dydt, using: workspace)
     }
 }

@@ -2,21 +2,31 @@
 
 extension TracedFunction {
     /// The buffers one replay needs: an arena for constants and intermediate
-    /// values, and each kernel's operand pointers, resolved once. Binding the
-    /// inputs rewrites only the operand slots that point at an input.
+    /// values, and every step resolved to raw pointers (its kernel, operand
+    /// pointers and output) once, so that a call touches no Swift array.
+    /// Binding an input rewrites only the operand slots that read it; the last
+    /// step writes straight into the caller's output when it produces the result.
     /// Not thread-safe: one workspace per thread.
     public final class Workspace {
         let function: TracedFunction
         private let arena: UnsafeMutablePointer<Double>
         /// The operand pointers of all steps, step after step.
-        private let operandTable: UnsafeMutablePointer<UnsafePointer<Double>>
-        private let operandTableCount: Int
-        /// Where each step's operands start in `operandTable`.
-        private let operandStarts: [Int]
-        /// For each input, the operand slots that read it.
-        private let inputSlots: [[Int]]
-        private var outputSource: UnsafePointer<Double>?
-        private var boundInputs: [UnsafePointer<Double>?]
+        private let operandTable: UnsafeMutableBufferPointer<UnsafePointer<Double>>
+        private let resolvedSteps: UnsafeMutableBufferPointer<ResolvedStep>
+        /// For each input, the operand slots that read it, flattened; `inputSlotStarts[k] ..< inputSlotStarts[k + 1]`.
+        private let inputSlots: UnsafeMutableBufferPointer<Int>
+        private let inputSlotStarts: UnsafeMutableBufferPointer<Int>
+        private let inputCounts: UnsafeMutableBufferPointer<Int>
+        private let boundInputs: UnsafeMutableBufferPointer<UnsafePointer<Double>>
+        private let outputCount: Int
+        /// Whether the last step computes the result (then it writes into the caller's buffer).
+        private let lastStepIsResult: Bool
+
+        struct ResolvedStep {
+            let kernel: ForwardKernel
+            let operands: UnsafePointer<UnsafePointer<Double>>
+            let output: UnsafeMutablePointer<Double>
+        }
 
         init(function: TracedFunction) {
             self.function = function
@@ -30,64 +40,108 @@ extension TracedFunction {
                 }
             }
             self.arena = arena
-            var starts: [Int] = []
-            var slots = [[Int]](repeating: [], count: function.inputShapes.count)
-            var total = 0
-            for step in function.steps {
-                starts.append(total)
+
+            let inputCount = function.inputShapes.count
+            var slots = [[Int]](repeating: [], count: inputCount)
+            let operandCount = function.steps.reduce(0) { $0 + $1.operands.count }
+            let table = UnsafeMutableBufferPointer<UnsafePointer<Double>>.allocate(capacity: Swift.max(operandCount, 1))
+            table.initialize(repeating: UnsafePointer(arena))
+            let resolved = UnsafeMutableBufferPointer<ResolvedStep>.allocate(capacity: function.steps.count)
+            var start = 0
+            for (index, step) in function.steps.enumerated() {
                 for (k, operand) in step.operands.enumerated() {
-                    if case .input(let input) = operand { slots[input].append(total + k) }
+                    switch operand {
+                    case .arena(let offset): table[start + k] = UnsafePointer(arena + offset)
+                    case .input(let input): slots[input].append(start + k)
+                    }
                 }
-                total += step.operands.count
+                // The operand table's base address is non-nil: it holds at least one element.
+                let operands = UnsafePointer(table.baseAddress.unsafelyUnwrapped + start)
+                (resolved.baseAddress.unsafelyUnwrapped + index)
+                    .initialize(to: ResolvedStep(kernel: step.kernel, operands: operands, output: arena + step.outputOffset))
+                start += step.operands.count
             }
-            operandStarts = starts
-            inputSlots = slots
-            operandTableCount = Swift.max(total, 1)
-            let operandTable = UnsafeMutablePointer<UnsafePointer<Double>>.allocate(capacity: operandTableCount)
-            operandTable.initialize(repeating: UnsafePointer(arena), count: operandTableCount)
-            self.operandTable = operandTable
-            for (step, start) in zip(function.steps, starts) {
-                for (k, operand) in step.operands.enumerated() {
-                    if case .arena(let offset) = operand { operandTable[start + k] = UnsafePointer(arena + offset) }
-                }
+            operandTable = table
+            resolvedSteps = resolved
+
+            let flatSlots = slots.flatMap { $0 }
+            inputSlots = .allocate(capacity: Swift.max(flatSlots.count, 1))
+            _ = inputSlots.initialize(fromContentsOf: flatSlots + (flatSlots.isEmpty ? [0] : []))
+            inputSlotStarts = .allocate(capacity: inputCount + 1)
+            var position = 0
+            for k in 0..<inputCount {
+                inputSlotStarts[k] = position
+                position += slots[k].count
             }
-            if case .arena(let offset) = function.output { outputSource = UnsafePointer(arena + offset) }
-            boundInputs = [UnsafePointer<Double>?](repeating: nil, count: function.inputShapes.count)
+            inputSlotStarts[inputCount] = position
+            inputCounts = .allocate(capacity: Swift.max(inputCount, 1))
+            inputCounts.initialize(repeating: 0)
+            for (k, shape) in function.inputShapes.enumerated() { inputCounts[k] = shape.reduce(1, *) }
+            boundInputs = .allocate(capacity: Swift.max(inputCount, 1))
+            boundInputs.initialize(repeating: UnsafePointer(arena))
+            outputCount = function.outputShape.reduce(1, *)
+            if case .arena(let offset) = function.output, let last = function.steps.last {
+                lastStepIsResult = last.outputOffset == offset
+            } else {
+                lastStepIsResult = false
+            }
         }
 
         deinit {
             arena.deallocate()
             operandTable.deallocate()
+            resolvedSteps.deinitialize().deallocate()
+            inputSlots.deallocate()
+            inputSlotStarts.deallocate()
+            inputCounts.deallocate()
+            boundInputs.deallocate()
         }
 
         /// Points every operand that reads input `k` at `buffer` (valid until the next `run`).
-        func bind(input k: Int, to buffer: UnsafeBufferPointer<Double>, expected shape: [Int]) throws {
-            let count = shape.reduce(1, *)
-            guard buffer.count == count else {
-                throw AutodiffError.shapeMismatch(what: "input \(k) (\(buffer.count) values)", expected: shape, got: [buffer.count])
+        func bind(input k: Int, to buffer: UnsafeBufferPointer<Double>) throws {
+            guard k >= 0, k < inputCounts.count else {
+                throw AutodiffError.argumentCount(expected: inputCounts.count, got: k + 1)
             }
-            guard let base = buffer.baseAddress ?? (count == 0 ? UnsafePointer(arena) : nil) else { return }
-            for slot in inputSlots[k] { operandTable[slot] = base }
+            guard buffer.count == inputCounts[k] else {
+                throw AutodiffError.shapeMismatch(what: "input \(k) (\(buffer.count) values)",
+                                                  expected: function.inputShapes[k], got: [buffer.count])
+            }
+            // An empty input is never read; any valid address will do.
+            let base = buffer.baseAddress ?? UnsafePointer(arena)
+            for slot in inputSlotStarts[k]..<inputSlotStarts[k + 1] { operandTable[inputSlots[slot]] = base }
             boundInputs[k] = base
         }
 
-        /// Runs every step and copies the result into `output`.
-        func run(into output: UnsafeMutableBufferPointer<Double>, shape: [Int]) throws {
-            let count = shape.reduce(1, *)
-            guard output.count == count else {
-                throw AutodiffError.shapeMismatch(what: "output (\(output.count) values)", expected: shape, got: [output.count])
+        private func overlapsAnInput(_ start: UnsafeMutablePointer<Double>, count: Int) -> Bool {
+            let end = UnsafePointer(start + count)
+            for k in 0..<boundInputs.count {
+                let input = boundInputs[k]
+                if input < end && UnsafePointer(start) < input + inputCounts[k] { return true }
             }
-            function.steps.withUnsafeBufferPointer { steps in
-                for (index, step) in steps.enumerated() {
-                    step.kernel.run(operandTable + operandStarts[index], arena + step.outputOffset)
-                }
+            return false
+        }
+
+        /// Runs every step and leaves the result in `output`.
+        func run(into output: UnsafeMutableBufferPointer<Double>) throws {
+            guard output.count == outputCount else {
+                throw AutodiffError.shapeMismatch(what: "output (\(output.count) values)",
+                                                  expected: function.outputShape, got: [output.count])
             }
-            guard count > 0, let destination = output.baseAddress else { return }
+            let stepCount = resolvedSteps.count
+            guard outputCount > 0, let destination = output.baseAddress else {
+                for step in resolvedSteps { step.kernel.run(step.operands, step.output) }
+                return
+            }
+            // The last step may write the result in place unless `output` overlaps an input it reads.
+            let direct = lastStepIsResult && !overlapsAnInput(destination, count: outputCount)
+            for index in 0..<stepCount {
+                let step = resolvedSteps[index]
+                step.kernel.run(step.operands, direct && index == stepCount - 1 ? destination : step.output)
+            }
+            if direct { return }
             switch function.output {
-            case .arena:
-                if let outputSource { destination.update(from: outputSource, count: count) }
-            case .input(let k):
-                if let source = boundInputs[k] { destination.update(from: source, count: count) }
+            case .arena(let offset): destination.update(from: arena + offset, count: outputCount)
+            case .input(let k): destination.update(from: boundInputs[k], count: outputCount)
             }
         }
     }

@@ -138,10 +138,8 @@ public struct TracedFunction: Sendable {
         guard inputs.count == inputShapes.count else {
             throw AutodiffError.argumentCount(expected: inputShapes.count, got: inputs.count)
         }
-        for (k, input) in inputs.enumerated() {
-            try workspace.bind(input: k, to: input, expected: inputShapes[k])
-        }
-        try workspace.run(into: output, shape: outputShape)
+        for (k, input) in inputs.enumerated() { try workspace.bind(input: k, to: input) }
+        try workspace.run(into: output)
     }
 
     /// `g(x)` for a function of one input, replayed into `output`.
@@ -149,8 +147,8 @@ public struct TracedFunction: Sendable {
     public func evaluate(_ input: UnsafeBufferPointer<Double>, into output: UnsafeMutableBufferPointer<Double>,
                          using workspace: Workspace) throws {
         guard inputShapes.count == 1 else { throw AutodiffError.argumentCount(expected: inputShapes.count, got: 1) }
-        try workspace.bind(input: 0, to: input, expected: inputShapes[0])
-        try workspace.run(into: output, shape: outputShape)
+        try workspace.bind(input: 0, to: input)
+        try workspace.run(into: output)
     }
 
     /// `g(x, y)` for a function of two inputs, replayed into `output`.
@@ -158,9 +156,9 @@ public struct TracedFunction: Sendable {
     public func evaluate(_ first: UnsafeBufferPointer<Double>, _ second: UnsafeBufferPointer<Double>,
                          into output: UnsafeMutableBufferPointer<Double>, using workspace: Workspace) throws {
         guard inputShapes.count == 2 else { throw AutodiffError.argumentCount(expected: inputShapes.count, got: 2) }
-        try workspace.bind(input: 0, to: first, expected: inputShapes[0])
-        try workspace.bind(input: 1, to: second, expected: inputShapes[1])
-        try workspace.run(into: output, shape: outputShape)
+        try workspace.bind(input: 0, to: first)
+        try workspace.bind(input: 1, to: second)
+        try workspace.run(into: output)
     }
 
     /// `g` on tensors (allocates the result; for checks and tests).
