@@ -84,8 +84,10 @@ extension NodeSpiralSolve {
         let ours = try problem.stacked(trajectory)
         let (final, _) = try NodeSpiral.errors(of: ours, against: reference)
         let s = trajectory.statistics
-        var line = String(format: "%@ ResODE GSL %@: nfe %d, steps %d (%d rejected), error x(25) %.1e",
-                          name, type.rawValue, s.functionEvaluations, s.acceptedSteps, s.rejectedSteps, final)
+        let replays = try BatchODESystem(field: problem.field, batchSize: problem.initialState.shape[0]).replaysTrace
+        var line = String(format: "%@ ResODE GSL %@ (%@): nfe %d, steps %d (%d rejected), error x(25) %.1e",
+                          name, type.rawValue, replays ? "field replayed from its trace" : "field called",
+                          s.functionEvaluations, s.acceptedSteps, s.rejectedSteps, final)
         guard let peers else { return [line + "; C baseline: skipped (needs --peers)"] }
         do {
             try CBaseline.build(data)
