@@ -49,25 +49,9 @@ public struct BatchODESystem: Sendable {
         self.field = field
         self.batchSize = batchSize
         self.timeDifferentiableField = field as? any TimeDifferentiableField
-        self.trace = (field as? any TraceableField).flatMap { try? BatchODESystem.trace(of: $0, batchSize: batchSize) }
-    }
-
-    /// Traces `f` as a function of the state and the time column at two sample
-    /// points (uniform states in [−1, 1], t = 0.3 and 0.7); throws when the field
-    /// cannot be traced or its replay does not reproduce it there.
-    private static func trace(of field: some TraceableField, batchSize: Int) throws -> TracedFunction {
-        var generator = SeededGenerator(seed: 0x7ace)
-        let samples = try [0.3, 0.7].map { t in
-            [try Tensor.randomUniform([batchSize, field.dimension], low: -1, high: 1, using: &generator),
-             try Tensor(shape: [batchSize, 1], repeating: t)]
+        self.trace = (field as? any TraceableField).flatMap {
+            try? TracedFunction(field: $0, batchSize: batchSize, parameters: $0.parameters.values.map { Variable($0) })
         }
-        let theta = field.parameters.values.map { Variable($0) }
-        // The column form must be the field itself: the replay is also checked against `f(x, t)`.
-        return try TracedFunction(samples: samples,
-                                  reference: { sample in
-                                      try field(Variable(sample[0]), time: sample[1].scalars[0], parameters: theta).value
-                                  },
-                                  { inputs in try field(inputs[0], timeColumn: inputs[1], parameters: theta) })
     }
 
     /// `f(t, y)` on a flat state of `n` values (the same code GSL calls).

@@ -40,10 +40,16 @@ extension DifferentiableODESolver {
     }
 
     /// Forward only, with an explicit schedule (`.everyStep` for the step grid).
+    /// A `TraceableField` is evaluated by replaying its trace (`ReplayedField`).
     public func solve<Field: VectorField>(_ field: Field, initialState x0: Tensor, from t0: Double, to t1: Double,
                                           saving schedule: OutputSchedule) throws -> Trajectory {
-        try solve(field, initialState: Variable(x0), parameters: field.parameters.values.map { Variable($0) },
-                  from: t0, to: t1, saving: schedule).values
+        let theta = field.parameters.values.map { Variable($0) }
+        if let traceable = field as? any TraceableField, x0.rank == 2,
+           let replayed = try? ReplayedField(traceable, batchSize: x0.shape[0]) {
+            return try solve(replayed, initialState: Variable(x0), parameters: theta, from: t0, to: t1,
+                             saving: schedule).values
+        }
+        return try solve(field, initialState: Variable(x0), parameters: theta, from: t0, to: t1, saving: schedule).values
     }
 }
 

@@ -1,10 +1,10 @@
 // SPDX-License-Identifier: GPL-3.0-or-later
 import TensorCore
 
-/// `f(t, y)` of a `BatchODESystem` by replaying the field's trace: the state is
-/// read in place from the solver's buffer, the time column is filled with `t`,
-/// and the result is written straight into the solver's output buffer. One per
-/// solver (the workspace is not thread-safe).
+/// `f(t, y)` by replaying a field's trace (`TracedFunction(field:batchSize:parameters:)`):
+/// the state is read in place from the caller's buffer, the time column is
+/// filled with `t`, and the result is written straight into the caller's output
+/// buffer. One per solver (the workspace is not thread-safe).
 final class ReplayedRightHandSide {
     private let function: TracedFunction
     private let workspace: TracedFunction.Workspace
@@ -24,5 +24,14 @@ final class ReplayedRightHandSide {
     func evaluate(_ t: Double, _ y: UnsafeBufferPointer<Double>, _ dydt: UnsafeMutableBufferPointer<Double>) throws {
         timeColumn.update(repeating: t)
         try function.evaluate(y, UnsafeBufferPointer(timeColumn), into: dydt, using: workspace)
+    }
+
+    /// `f(x, t)` on a tensor of the traced shape (allocates the result).
+    func evaluate(_ x: Tensor, at t: Double) throws -> Tensor {
+        var result = try Tensor.zeros(function.outputShape)
+        try x.withUnsafeBufferPointer { state in
+            try result.withUnsafeMutableBufferPointer { output in try evaluate(t, state, output) }
+        }
+        return result
     }
 }

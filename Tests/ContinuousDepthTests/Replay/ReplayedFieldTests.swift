@@ -1,5 +1,5 @@
 // SPDX-License-Identifier: GPL-3.0-or-later
-import ContinuousDepth
+@testable import ContinuousDepth
 import TensorCore
 import Testing
 
@@ -61,6 +61,51 @@ struct ReplayedFieldTests {
         } throws: { error in
             guard case ContinuousDepthError.nonFinite(let time) = error else { return false }
             return time == 0.25
+        }
+    }
+}
+
+@Suite("Own solvers' forward path replays a traceable field's trace")
+struct ReplayedOwnSolverTests {
+    @Test("Dormand–Prince and RK4 forward solves that replay match solves that call the field: same steps, states ≤ 1e-12")
+    func forwardSolvesMatch() throws {
+        let field = try Fixtures.neuralField(dimension: 3, hidden: 7, usesTime: true, seed: 91)
+        let x0 = try Fixtures.batch(4, 3, seed: 92)
+        let solvers: [any DifferentiableODESolver] = [
+            try DormandPrince54Solver(relativeTolerance: 1e-7, absoluteTolerance: 1e-9),
+            try FixedStepSolver(.rungeKutta4, stepCount: 12),
+        ]
+        for solver in solvers {
+            let replayed = try solver.solve(field, initialState: x0, from: 0, to: 1.5, at: [0.5, 1.5])
+            let direct = try solver.solve(untraced(field), initialState: x0, from: 0, to: 1.5, at: [0.5, 1.5])
+            #expect(replayed.statistics.functionEvaluations == direct.statistics.functionEvaluations)
+            for (a, b) in zip(replayed.states, direct.states) { #expect(try a.relativeDifference(to: b) <= 1e-12) }
+        }
+    }
+
+    @Test("the replayed field is the field on untracked states, and refuses tracked ones with invalidArgument")
+    func replayedFieldEvaluatesAndRefusesTrackedStates() throws {
+        let field = try Fixtures.neuralField(dimension: 3, hidden: 5, usesTime: true, seed: 95)
+        let replayed = try ReplayedField(field, batchSize: 4)
+        let theta = field.parameters.values.map { Variable($0) }
+        let x = try Fixtures.batch(4, 3, seed: 96)
+        let value = try replayed(Variable(x), time: 0.9, parameters: theta).value
+        #expect(try value.relativeDifference(to: field.evaluate(x, time: 0.9)) <= 1e-14)
+        let tape = Tape()
+        #expect(throws: ContinuousDepthError.self) {
+            _ = try replayed(try tape.variable(x), time: 0.9, parameters: theta)
+        }
+    }
+
+    @Test("a forward solve from a wrongly shaped state still throws invalidArgument naming the shape")
+    func wrongShapeStillThrows() throws {
+        let field = try Fixtures.neuralField(dimension: 3, hidden: 4, seed: 93)
+        let solver = try DormandPrince54Solver(relativeTolerance: 1e-6, absoluteTolerance: 1e-8)
+        #expect {
+            _ = try solver.solve(field, initialState: try Fixtures.batch(2, 4, seed: 94), from: 0, to: 1)
+        } throws: { error in
+            guard case ContinuousDepthError.invalidArgument(let message) = error else { return false }
+            return message.contains("[2, 4]")
         }
     }
 }
