@@ -51,6 +51,24 @@ public func vectorJacobianProduct(at inputs: [Tensor], cotangent u: Tensor,
     return (value, try pullback(u))
 }
 
+/// The vector–Jacobian product `Jᵀū` of an `output` computed from `inputs` inside a
+/// recorded computation, recorded in turn: the cotangents are variables that
+/// depend on the inputs and on `seed`, so that a traced function
+/// (`TracedFunction`) or a second differentiation can pass through a VJP, as the
+/// continuous adjoint's right-hand side `−aᵀ ∂f/∂(x, θ)` does.
+/// An `output` that is a constant gives zero cotangents.
+/// - Throws: `AutodiffError.shapeMismatch` when `seed` does not have the output's
+///   shape; `mixedTapes` when it belongs to another differentiation.
+public func recordedPullback(of output: Variable, seed: Variable, to inputs: [Variable]) throws -> [Variable] {
+    guard let tape = output.tape else {
+        guard seed.shape == output.shape else {
+            throw AutodiffError.shapeMismatch(what: "cotangent seed", expected: output.shape, got: seed.shape)
+        }
+        return inputs.map { Variable(Tensor.zeros(like: $0.value)) }
+    }
+    return try tape.pullback(of: output, seed: seed, to: inputs, createGraph: true)
+}
+
 /// Jacobian–vector product `J·v = Σₖ ∂f/∂xₖ · vₖ` (forward mode: tangents are
 /// pushed through each operation as it runs), with the value.
 public func jacobianVectorProduct(at inputs: [Tensor], tangents: [Tensor],

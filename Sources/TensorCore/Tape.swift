@@ -74,9 +74,19 @@ public final class Tape {
     /// - Returns: one cotangent per input; zero tensors for inputs the output does not depend on.
     public func pullback(of output: Variable, seed: Tensor, to inputs: [Variable],
                          createGraph: Bool = false) throws -> [Variable] {
+        try pullback(of: output, seed: Variable(seed), to: inputs, createGraph: createGraph)
+    }
+
+    /// As `pullback(of:seed:to:createGraph:)`, with a seed that may itself be a
+    /// variable of this tape: with `createGraph`, the cotangents are then recorded
+    /// as functions of the seed too (a vector–Jacobian product `ȳ ↦ Jᵀȳ` that can be
+    /// traced or differentiated in `ȳ`).
+    public func pullback(of output: Variable, seed: Variable, to inputs: [Variable],
+                         createGraph: Bool = false) throws -> [Variable] {
         guard seed.shape == output.shape else {
             throw AutodiffError.shapeMismatch(what: "cotangent seed", expected: output.shape, got: seed.shape)
         }
+        if let other = seed.tape, other !== self { throw AutodiffError.mixedTapes(operation: "pullback seed") }
         guard output.tape === self, output.index >= 0 else { return inputs.map { Variable(Tensor.zeros(like: $0.value)) } }
 
         let wasRecording = isRecording
@@ -85,7 +95,7 @@ public final class Tape {
 
         let wanted = Set(inputs.compactMap { $0.tape === self ? $0.index : nil })
         var cotangents = [Variable?](repeating: nil, count: output.index + 1)
-        cotangents[output.index] = Variable(seed)
+        cotangents[output.index] = createGraph ? seed : seed.detached
         for i in stride(from: output.index, through: 0, by: -1) {
             guard let g = cotangents[i] else { continue }
             let node = nodes[i]

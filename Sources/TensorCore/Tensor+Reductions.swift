@@ -38,17 +38,20 @@ extension Tensor {
             let (r, c) = (shape[0], shape[1])
             return Tensor.build(shape: [c], count: c) { out in
                 guard let o = out.baseAddress else { return }
-                o.initialize(repeating: 0, count: c)
-                scalars.withUnsafeBufferPointer { p in
-                    guard let base = p.baseAddress else { return }
-                    for i in 0..<r {
-                        let row = base + i * c
-                        for j in 0..<c { o[j] += row[j] }
-                    }
-                }
+                scalars.withUnsafeBufferPointer { p in Tensor.columnSums(p.baseAddress, rows: r, columns: c, into: o) }
             }
         }
         return try reduce(alongAxes: axes, keepingDimensions: keep, operation: "sum", initial: 0, +)
+    }
+
+    /// `out[j] = Σᵢ x[i·columns + j]` on raw buffers (every element of `out` written).
+    static func columnSums(_ x: UnsafePointer<Double>?, rows: Int, columns: Int, into out: UnsafeMutablePointer<Double>) {
+        out.update(repeating: 0, count: columns)
+        guard let x else { return }
+        for i in 0..<rows {
+            let row = x + i * columns
+            for j in 0..<columns { out[j] += row[j] }
+        }
     }
 
     /// Mean along `axes`.

@@ -1,4 +1,5 @@
 // SPDX-License-Identifier: GPL-3.0-or-later
+import CKernels
 
 /// Elementwise functions of variables, with their derivatives:
 ///
@@ -31,7 +32,8 @@ extension Variable {
                           },
                           pullback: { c, _, x in
                               [try (c * x[1] * x[0]).scaled(by: -2), try tanhBackward(output: x[0], cotangent: c)]
-                          })
+                          },
+                          forward: ForwardKernel { [count = value.count] p, out in resode_tanh_backward(p[0], p[1], out, count) })
     }
 
     public func exp() throws -> Variable {

@@ -12,7 +12,14 @@ extension Variable {
         return try Variable.record(try value.sum(alongAxes: axes, keepingDimensions: keep), inputs: [self],
                                    operation: "sum(alongAxes:)", retaining: .nothing,
                                    tangent: { t in try t[0].map { try $0.sum(alongAxes: axes, keepingDimensions: keep) } },
-                                   pullback: { g, _, _ in [try g.reshaped(to: keptShape).broadcast(to: inputShape)] })
+                                   pullback: { g, _, _ in [try g.reshaped(to: keptShape).broadcast(to: inputShape)] },
+                                   forward: inputShape.count == 2 && reduced == [0]
+                                       ? ForwardKernel { [rows = inputShape[0], columns = inputShape[1]] p, out in
+                                           Tensor.columnSums(p[0], rows: rows, columns: columns, into: out)
+                                       }
+                                       : .recomputing([inputShape], outputCount: keptShape.reduce(1, *)) {
+                                           try $0[0].sum(alongAxes: axes, keepingDimensions: keep)
+                                       })
     }
 
     /// Sum of all elements, as a rank-0 variable.
@@ -62,7 +69,8 @@ extension Variable {
         let inputShape = self.shape
         return try Variable.record(try value.broadcast(to: shape), inputs: [self], operation: "broadcast(to:)", retaining: .nothing,
                                    tangent: { t in try t[0].map { try $0.broadcast(to: shape) } },
-                                   pullback: { g, _, _ in [try g.sum(toShape: inputShape)] })
+                                   pullback: { g, _, _ in [try g.sum(toShape: inputShape)] },
+                                   forward: .recomputing([inputShape], outputCount: shape.reduce(1, *)) { try $0[0].broadcast(to: shape) })
     }
 
     /// Sum down to `shape` (the reverse of broadcasting); the pullback broadcasts.
@@ -71,7 +79,8 @@ extension Variable {
         let inputShape = self.shape
         return try Variable.record(try value.sum(toShape: shape), inputs: [self], operation: "sum(toShape:)", retaining: .nothing,
                                    tangent: { t in try t[0].map { try $0.sum(toShape: shape) } },
-                                   pullback: { g, _, _ in [try g.broadcast(to: inputShape)] })
+                                   pullback: { g, _, _ in [try g.broadcast(to: inputShape)] },
+                                   forward: .recomputing([inputShape], outputCount: shape.reduce(1, *)) { try $0[0].sum(toShape: shape) })
     }
 
     /// `log Σ exp(x)` along `axis`, stabilised by the (constant) maximum:

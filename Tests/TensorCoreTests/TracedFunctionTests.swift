@@ -3,12 +3,13 @@ import Testing
 import TensorCore
 
 /// Operations with no forward kernel yet: tracing a function that uses one must
-/// throw `notTraceable` naming it. Every other case of `operationCases` replays.
+/// throw `notTraceable` naming it.
 private let casesWithoutKernel: Set<String> = [
-    "sum axis 0", "sum axes kept", "mean axis -1", "max axis 1", "min axis 0", "logSumExp", "l2Norm",
-    "broadcast(to:)", "sum(toShape:)", "transpose", "permute rank 3", "slice", "slice axis 1",
-    "gather rows with repeats",
+    "max axis 1", "min axis 0", "transpose", "permute rank 3", "slice", "slice axis 1", "gather rows with repeats",
 ]
+/// Operations whose constants are computed from the input's values (logSumExp
+/// shifts by the maximum): the traces at two samples differ, so tracing refuses.
+private let casesWithValueDependentConstants: Set<String> = ["logSumExp"]
 
 /// Inputs of the case's shapes, drawn like the gradient tests' (positive where the operation needs it).
 private func samples(for c: OperationCase, seeds: [UInt64]) throws -> [[Tensor]] {
@@ -17,7 +18,7 @@ private func samples(for c: OperationCase, seeds: [UInt64]) throws -> [[Tensor]]
 
 @Suite("Traced functions replay the operations they recorded")
 struct TracedFunctionTests {
-    @Test("every operation with a kernel replays its own result at inputs it was not traced at (≤ 1e-13 relative); the others throw notTraceable",
+    @Test("every operation with a kernel replays its own result at inputs it was not traced at (≤ 1e-13 relative); the others throw notTraceable or traceMismatch",
           arguments: operationCases)
     func replayMatchesEagerOrRefusesToTrace(_ c: OperationCase) throws {
         let traced: TracedFunction
@@ -26,8 +27,12 @@ struct TracedFunctionTests {
         } catch AutodiffError.notTraceable(let operation) {
             #expect(casesWithoutKernel.contains(c.name), "\(c.name) should trace; \(operation) has no kernel")
             return
+        } catch AutodiffError.traceMismatch(let reason) {
+            #expect(casesWithValueDependentConstants.contains(c.name), "\(c.name) should trace: \(reason)")
+            return
         }
-        #expect(!casesWithoutKernel.contains(c.name), "\(c.name) traced although it was listed as having no kernel")
+        #expect(!casesWithoutKernel.contains(c.name) && !casesWithValueDependentConstants.contains(c.name),
+                "\(c.name) traced although it was listed as not traceable")
         let workspace = traced.makeWorkspace()
         for seed: UInt64 in [23, 24, 25] {
             let inputs = try randomInputs(for: c, seed: seed)
@@ -63,6 +68,37 @@ struct TracedFunctionTests {
             try output.withUnsafeMutableBufferPointer { out in try traced.evaluate(input, into: out, using: traced.makeWorkspace()) }
         }
         #expect(output == expected.scalars)
+    }
+
+    @Test("a vector–Jacobian product traces: the replayed (aᵀ∂f/∂x, aᵀ∂f/∂W₁, aᵀ∂f/∂b₁) of a tanh MLP equals reverse mode (≤ 1e-13)")
+    func vectorJacobianProductReplays() throws {
+        var rng = SeededGenerator(seed: 51)
+        let (batch, d, hidden) = (6, 3, 5)
+        let w2 = try Tensor.randomNormal([d, hidden], using: &rng)
+        let b2 = try Tensor.randomNormal([d], using: &rng)
+        // Inputs: x, a, W₁, b₁ (W₂, b₂ are constants); output: the three cotangents, flattened and joined.
+        let field: (Variable, Variable, Variable) throws -> Variable = { x, w1, b1 in
+            let hiddenState = try Variable.linear(x, weight: w1, bias: b1).tanh()
+            return try Variable.linear(hiddenState, weight: Variable(w2), bias: Variable(b2))
+        }
+        let body: ([Variable]) throws -> Variable = { v in
+            let y = try field(v[0], v[2], v[3])
+            let cotangents = try recordedPullback(of: y, seed: v[1], to: [v[0], v[2], v[3]])
+            return try Variable.concatenate(try cotangents.map { try $0.reshaped(to: [-1]) })
+        }
+        func inputs(_ seed: UInt64) throws -> [Tensor] {
+            var g = SeededGenerator(seed: seed)
+            return try [[batch, d], [batch, d], [hidden, d], [hidden]].map { try Tensor.randomNormal($0, using: &g) }
+        }
+        let traced = try TracedFunction(samples: [try inputs(52), try inputs(53)], body)
+        #expect(traced.operations.contains("tanhBackward") && traced.operations.contains("sum(alongAxes:)"))
+        let x = try inputs(54)
+        let (_, products) = try vectorJacobianProduct(at: [x[0], x[2], x[3]], cotangent: x[1]) { v in
+            try field(v[0], v[1], v[2])
+        }
+        let expected = products.flatMap(\.scalars)
+        let replayed = try traced.evaluate(x, using: traced.makeWorkspace())
+        #expect(try replayed.relativeDifference(to: Tensor(expected)) <= 1e-13)
     }
 
     @Test("a replay into the input's own buffer (in place) gives the out-of-place result")

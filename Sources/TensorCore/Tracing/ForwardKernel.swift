@@ -47,6 +47,26 @@ struct ForwardKernel: Sendable {
         }
     }
 
+    /// The tensor operation itself on copies of the inputs (for operations without a
+    /// buffer-level form: it allocates, so it is kept for rarely traced ones). The
+    /// operation cannot fail on the traced shapes; if it did, the output would be NaN.
+    static func recomputing(_ inputShapes: [[Int]], outputCount: Int,
+                            _ operation: @escaping @Sendable ([Tensor]) throws -> Tensor) -> ForwardKernel {
+        ForwardKernel { inputs, output in
+            let tensors = inputShapes.enumerated().map { k, shape in
+                let count = shape.reduce(1, *)
+                return Tensor(uncheckedShape: shape, scalars: Array(UnsafeBufferPointer(start: inputs[k], count: count)))
+            }
+            guard let result = try? operation(tensors), result.count == outputCount else {
+                output.update(repeating: .nan, count: outputCount)
+                return
+            }
+            result.withUnsafeBufferPointer { values in
+                if let base = values.baseAddress { output.update(from: base, count: outputCount) }
+            }
+        }
+    }
+
     /// The four broadcasting arithmetic operators between two tensors.
     enum ArithmeticOperator: Sendable { case add, subtract, multiply, divide }
 }
