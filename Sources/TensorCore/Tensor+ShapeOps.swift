@@ -77,14 +77,23 @@ extension Tensor {
         let inner = shape[(a + 1)...].reduce(1, *)
         var newShape = shape
         newShape[a] = range.count
-        let block = range.count * inner
-        return Tensor.build(shape: newShape, count: outer * block) { out in
+        let (length, start) = (shape[a], range.lowerBound)
+        return Tensor.build(shape: newShape, count: outer * range.count * inner) { out in
             scalars.withUnsafeBufferPointer { p in
-                for o in 0..<outer {
-                    let src = (o * shape[a] + range.lowerBound) * inner
-                    for j in 0..<block { out[o * block + j] = p[src + j] }
-                }
+                guard let source = p.baseAddress, let destination = out.baseAddress else { return }
+                Tensor.slice(source, into: destination, outer: outer, length: length, range: start..<(start + range.count),
+                             inner: inner)
             }
+        }
+    }
+
+    /// Entries `range` of the middle axis of a row-major `[outer, length, inner]`
+    /// buffer, into `[outer, range.count, inner]`: one block copy per outer index.
+    static func slice(_ source: UnsafePointer<Double>, into destination: UnsafeMutablePointer<Double>,
+                      outer: Int, length: Int, range: Range<Int>, inner: Int) {
+        let block = range.count * inner
+        for o in 0..<outer {
+            (destination + o * block).update(from: source + (o * length + range.lowerBound) * inner, count: block)
         }
     }
 

@@ -42,6 +42,10 @@ extension Variable {
                                        return [try Variable.concatenate(
                                            [Variable(try Tensor.zeros(before)), g, Variable(try Tensor.zeros(after))],
                                            alongAxis: a)]
+                                   },
+                                   forward: ForwardKernel { [outer = full[..<a].reduce(1, *), inner = full[(a + 1)...].reduce(1, *),
+                                                             length = full[a]] p, out in
+                                       Tensor.slice(p[0], into: out, outer: outer, length: length, range: range, inner: inner)
                                    })
     }
 

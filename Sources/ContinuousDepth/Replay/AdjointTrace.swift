@@ -1,0 +1,88 @@
+// SPDX-License-Identifier: GPL-3.0-or-later
+import TensorCore
+
+extension TracedFunction {
+    /// The continuous adjoint's augmented right-hand side of a `TraceableField`,
+    /// traced once for one batch size:
+    ///
+    ///     (x, a, t·𝟙, θ₁ … θ_m) ↦ [f(x, t; θ), −aᵀ∂f/∂x, −aᵀ∂f/∂θ₁, …, −aᵀ∂f/∂θ_m]
+    ///
+    /// flattened row-major into one vector of `2n + P` values, the layout of the
+    /// augmented state `[x, a, a_θ]`. The VJPs are recorded (`recordedPullback`
+    /// seeded with `−a`), so the replay runs the forward and backward kernels of
+    /// one evaluation with no tape. Checked at two sample points against the
+    /// field's own value and reverse-mode VJPs.
+    /// - Throws: `AutodiffError` when the field or its pullbacks cannot be traced
+    ///   (an operation without a kernel, a constant that depends on the values as
+    ///   ReLU's mask does); the field's own errors.
+    init(adjointOf field: some TraceableField, batchSize: Int) throws {
+        let parameters = field.parameters.values
+        let stateShape = [batchSize, field.dimension]
+        var generator = SeededGenerator(seed: 0xad1)
+        let samples = try [0.3, 0.7].map { t -> [Tensor] in
+            let x = try Tensor.randomUniform(stateShape, low: -1, high: 1, using: &generator)
+            let a = try Tensor.randomUniform(stateShape, low: -1, high: 1, using: &generator)
+            return [x, a, try Tensor(shape: [batchSize, 1], repeating: t)] + parameters
+        }
+        try self.init(samples: samples,
+                      reference: { sample in
+                          let (value, pullback) = try valueWithPullback(at: [sample[0]] + Array(sample[3...])) { v in
+                              try field(v[0], time: sample[2].scalars[0], parameters: Array(v[1...]))
+                          }
+                          let cotangents = try pullback(sample[1])
+                          return Tensor((value.scalars + cotangents.flatMap(\.scalars)).enumerated().map { k, v in
+                              k < value.count ? v : -v
+                          })
+                      },
+                      { v in
+                          let (x, a, timeColumn, theta) = (v[0], v[1], v[2], Array(v[3...]))
+                          let value = try field(x, timeColumn: timeColumn, parameters: theta)
+                          let cotangents = try recordedPullback(of: value, seed: a.scaled(by: -1), to: [x] + theta)
+                          return try Variable.concatenate(try ([value] + cotangents).map { try $0.reshaped(to: [-1]) })
+                      })
+    }
+}
+
+/// `s′ = [f, −aᵀ∂f/∂x, −aᵀ∂f/∂θ]` at `(t, s = [x, a, a_θ])` by replaying the
+/// adjoint trace: `x` and `a` are read in place from the solver's buffer, the
+/// parameters from buffers filled once, and the result is written into the
+/// solver's output. One per solver (the workspace is not thread-safe).
+final class ReplayedAdjointRightHandSide {
+    private let function: TracedFunction
+    private let workspace: TracedFunction.Workspace
+    private let timeColumn: UnsafeMutableBufferPointer<Double>
+    private let parameters: [UnsafeMutableBufferPointer<Double>]
+    private let stateCount: Int
+
+    /// - Throws: as `TracedFunction(adjointOf:batchSize:)`.
+    init(field: some TraceableField, batchSize: Int) throws {
+        function = try TracedFunction(adjointOf: field, batchSize: batchSize)
+        workspace = function.makeWorkspace()
+        stateCount = batchSize * field.dimension
+        timeColumn = .allocate(capacity: batchSize)
+        timeColumn.initialize(repeating: 0)
+        parameters = field.parameters.values.map { value in
+            let buffer = UnsafeMutableBufferPointer<Double>.allocate(capacity: Swift.max(value.count, 1))
+            _ = buffer.initialize(fromContentsOf: value.scalars + (value.count == 0 ? [0] : []))
+            return UnsafeMutableBufferPointer(rebasing: buffer[0..<value.count])
+        }
+    }
+
+    deinit {
+        timeColumn.deallocate()
+        for buffer in parameters { buffer.baseAddress?.deallocate() }
+    }
+
+    /// - Throws: `AutodiffError.shapeMismatch` when `s` or `dsdt` does not have `2n + P` values.
+    func evaluate(_ t: Double, _ s: UnsafeBufferPointer<Double>, _ dsdt: UnsafeMutableBufferPointer<Double>) throws {
+        let n = stateCount
+        guard s.count >= 2 * n else {
+            throw AutodiffError.shapeMismatch(what: "augmented state", expected: [dsdt.count], got: [s.count])
+        }
+        timeColumn.update(repeating: t)
+        var inputs = [UnsafeBufferPointer(rebasing: s[0..<n]), UnsafeBufferPointer(rebasing: s[n..<(2 * n)]),
+                      UnsafeBufferPointer(timeColumn)]
+        for buffer in parameters { inputs.append(UnsafeBufferPointer(buffer)) }
+        try function.evaluate(inputs, into: dsdt, using: workspace)
+    }
+}
