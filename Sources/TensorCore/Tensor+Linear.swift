@@ -49,6 +49,20 @@ extension Tensor {
                     x, Int32(k), w, Int32(k), b == nil ? 0.0 : 1.0, y, Int32(n))
     }
 
+    /// `y = x·Wᵀ + b` as `linear(_:_:_:into:…)`, given `Wᵀ` stored row-major
+    /// (`[inputs, outputs]`): one `dgemm` without transposes.
+    static func linear(_ x: UnsafePointer<Double>?, transposedWeight wt: UnsafePointer<Double>?, _ b: UnsafePointer<Double>?,
+                       into y: UnsafeMutablePointer<Double>, rows m: Int, inputs k: Int, outputs n: Int) {
+        guard m > 0, n > 0 else { return }
+        if let b { resode_repeat_row(b, y, m, n) }
+        if k == 0 {
+            if b == nil { y.update(repeating: 0, count: m * n) }
+            return
+        }
+        cblas_dgemm(CblasRowMajor, CblasNoTrans, CblasNoTrans, Int32(m), Int32(n), Int32(k), 1.0,
+                    x, Int32(k), wt, Int32(n), b == nil ? 0.0 : 1.0, y, Int32(n))
+    }
+
     /// `self + α·other` for tensors of one shape, in one pass (an Euler step `x + h·f`).
     public func adding(_ other: Tensor, scaledBy alpha: Double) throws -> Tensor {
         guard shape == other.shape else {

@@ -6,6 +6,9 @@ import TensorCore
 /// `AdjointDynamics`), reused for every backward segment.
 final class AdjointIntegrator {
     let dynamics: AdjointDynamics
+    /// Whether the augmented right-hand side is replayed from the field's trace
+    /// (`ReplayedAdjointRightHandSide`) rather than recorded on a tape per evaluation.
+    let replaysTrace: Bool
     private let solver: GSLODESolver
 
     /// - Parameters:
@@ -21,8 +24,15 @@ final class AdjointIntegrator {
                     + "which is not provided; use an explicit type such as rkf45 or rk8pd")
         }
         let dynamics = AdjointDynamics(field: field, batchSize: batchSize)
-        let system = GSLODESystem(dimension: dynamics.dimension,
-                                  inPlaceRightHandSide: { t, s, dsdt in try dynamics.evaluate(t, s, &dsdt) })
+        // A traceable field's augmented right-hand side is replayed from its trace (no tape per evaluation).
+        let replay = (field as? any TraceableField).flatMap { try? ReplayedAdjointRightHandSide(field: $0, batchSize: batchSize) }
+        let system = GSLODESystem(dimension: dynamics.dimension, inPlaceRightHandSide: { t, s, dsdt in
+            guard let replay else { return try dynamics.evaluate(t, s, &dsdt) }
+            try s.withUnsafeBufferPointer { state in
+                try dsdt.withUnsafeMutableBufferPointer { output in try replay.evaluate(t, state, output) }
+            }
+        })
+        replaysTrace = replay != nil
         self.dynamics = dynamics
         self.solver = try translatingSolverErrors {
             try GSLODESolver(system: system, stepType: stepType,
