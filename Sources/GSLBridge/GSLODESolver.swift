@@ -8,7 +8,15 @@ import CGSL
 ///
 ///     |errᵢ| ≤ absoluteTolerance + relativeTolerance · |yᵢ|
 ///
-/// (GSL's `y` control: a max norm over components, not an RMS norm). The loop
+/// (GSL's `y` control: a max norm over components, not an RMS norm). With
+/// `errorWeights` `wᵢ ≥ 0` the test becomes
+///
+///     wᵢ·|errᵢ| ≤ absoluteTolerance + relativeTolerance · |yᵢ|   for every i with wᵢ > 0
+///
+/// so `wᵢ = 0` leaves component `i` out of the error test (a seminorm, for
+/// components nothing else depends on, such as a quadrature), and `wᵢ > 1`
+/// tightens it. The step-size rule is GSL's own in both cases (see
+/// `WeightedErrorControl`); unit weights take exactly GSL's steps. The loop
 /// from `t0` to the output times is the one of `gsl_odeiv2_driver_apply`, run
 /// here so that `maximumSteps` bounds the whole solve rather than each output
 /// interval, and so that every step is counted. GSL has no dense output: the
@@ -29,6 +37,9 @@ public final class GSLODESolver {
     public let relativeTolerance: Double
     /// `atol` in `atol + rtol·|yᵢ|`; non-negative and finite.
     public let absoluteTolerance: Double
+    /// `wᵢ` in `wᵢ·|errᵢ| ≤ atol + rtol·|yᵢ|`, one per component (`nil`: all 1,
+    /// GSL's `y` control). `wᵢ = 0` excludes component `i` from the error test.
+    public let errorWeights: [Double]?
     /// The magnitude of the first trial step; its sign follows the direction of
     /// integration. Clamped into `[minimumStepSize, maximumStepSize]`.
     public let initialStepSize: Double
@@ -45,6 +56,9 @@ public final class GSLODESolver {
     // for the driver's lifetime, as does the context behind its `params`.
     private let system: UnsafeMutablePointer<gsl_odeiv2_system>
     private let driver: UnsafeMutablePointer<gsl_odeiv2_driver>
+    // Owns the control type the driver's control points to; released after the
+    // driver (stored properties outlive `deinit`'s body).
+    private let weightedControl: WeightedErrorControl?
     let state: UnsafeMutableBufferPointer<Double>
     let errorEstimate: UnsafeMutableBufferPointer<Double>
 
@@ -55,15 +69,18 @@ public final class GSLODESolver {
     ///   - stepType: the GSL method; implicit methods need `system.hasJacobian`.
     ///   - relativeTolerance: `rtol > 0`, finite.
     ///   - absoluteTolerance: `atol ≥ 0`, finite.
+    ///   - errorWeights: `nil`, or one weight `wᵢ ≥ 0` (finite) per component, at
+    ///     least one of them positive.
     ///   - initialStepSize: `|h₀| > 0`, finite.
     ///   - minimumStepSize: `hmin ≥ 0`, finite, at most `maximumStepSize`.
     ///   - maximumStepSize: `hmax > 0` (may be `.infinity`).
     ///   - maximumSteps: at least 1.
-    /// - Throws: `GSLODEError.invalidArgument`, `.missingJacobian`, or `.library`
+    /// - Throws: `GSLODEError.invalidArgument`, `.dimensionMismatch` (weights),
+    ///   `.missingJacobian`, or `.library`
     ///   if GSL cannot allocate the driver. Nothing is passed to GSL before the
     ///   arguments are checked.
     public init(system: GSLODESystem, stepType: GSLStepType,
-                relativeTolerance: Double, absoluteTolerance: Double,
+                relativeTolerance: Double, absoluteTolerance: Double, errorWeights: [Double]? = nil,
                 initialStepSize: Double = 1e-6, minimumStepSize: Double = 0,
                 maximumStepSize: Double = .infinity, maximumSteps: Int = 100_000) throws {
         GSL.disableAbortOnError()
@@ -84,6 +101,7 @@ public final class GSLODESolver {
         try require(minimumStepSize <= maximumStepSize,
                     "minimumStepSize must not exceed maximumStepSize; got \(minimumStepSize) > \(maximumStepSize)")
         try require(maximumSteps >= 1, "maximumSteps must be at least 1; got \(maximumSteps)")
+        if let errorWeights { try GSLODESolver.checkErrorWeights(errorWeights, dimension: system.dimension) }
         if stepType.usesJacobian && !system.hasJacobian {
             throw GSLODEError.missingJacobian(stepType: stepType)
         }
@@ -95,6 +113,7 @@ public final class GSLODESolver {
         self.dimension = system.dimension
         self.relativeTolerance = relativeTolerance
         self.absoluteTolerance = absoluteTolerance
+        self.errorWeights = errorWeights
         self.initialStepSize = min(max(initialStepSize, minimumStepSize), maximumStepSize)
         self.minimumStepSize = minimumStepSize
         self.maximumStepSize = maximumStepSize
@@ -114,6 +133,21 @@ public final class GSLODESolver {
             systemPointer.deallocate()
             throw GSLODEError.library(operation: "gsl_odeiv2_driver_alloc_y_new", error: .outOfMemory)
         }
+        var weightedControl: WeightedErrorControl?
+        if let errorWeights {
+            let control = WeightedErrorControl()
+            do {
+                try control.install(in: driver, weights: errorWeights,
+                                    absoluteTolerance: absoluteTolerance, relativeTolerance: relativeTolerance)
+            } catch {
+                gsl_odeiv2_driver_free(driver)
+                systemPointer.deinitialize(count: 1)
+                systemPointer.deallocate()
+                throw error
+            }
+            weightedControl = control
+        }
+        self.weightedControl = weightedControl
         self.context = context
         self.system = systemPointer
         self.driver = driver
@@ -246,6 +280,21 @@ public final class GSLODESolver {
             jacobianEvaluations: context.jacobianEvaluations,
             acceptedSteps: acceptedSteps,
             rejectedSteps: Int(driver.pointee.e.pointee.failed_steps))
+    }
+
+    private static func checkErrorWeights(_ weights: [Double], dimension: Int) throws {
+        guard weights.count == dimension else {
+            throw GSLODEError.dimensionMismatch(quantity: "errorWeights", expected: dimension, actual: weights.count)
+        }
+        if let component = weights.firstIndex(where: { !($0 >= 0 && $0.isFinite) }) {
+            throw GSLODEError.invalidArgument(
+                reason: "errorWeights must be finite and non-negative; component \(component) is \(weights[component])")
+        }
+        guard weights.contains(where: { $0 > 0 }) else {
+            throw GSLODEError.invalidArgument(
+                reason: "errorWeights must have at least one positive weight (all zero leaves no error test); "
+                    + "for steps without error control use solve(from:to:initial:stepCount:)")
+        }
     }
 
     func checkInitialState(_ y0: [Double], at t0: Double) throws {

@@ -48,8 +48,15 @@ struct NodeBatch {
         case forward = "fwd"
         /// Forward solve with GSL, the one the adjoints start with.
         case forwardGSL = "fwd-gsl"
-        /// `ContinuousAdjoint` (GSL forward, GSL backward solve of [x, a, a_θ]).
+        /// `ContinuousAdjoint` (GSL forward, GSL backward solve of [x, a, a_θ]), with its
+        /// default error test: the seminorm on x and a (`AdjointErrorNorm.seminorm`).
         case adjoint
+        /// `ContinuousAdjoint` with the error test on all of [x, a, a_θ] (`.fullState`),
+        /// for comparison in the work–precision sweep (no peer does this).
+        case adjointFullState = "adjoint-full"
+        /// `ContinuousAdjoint` (seminorm) with GSL's Cash–Karp 4(5) pair both ways
+        /// instead of Fehlberg's, for comparison in the work–precision sweep.
+        case adjointCashKarp = "adjoint-rkck"
         /// `CheckpointedAdjoint` (GSL; `checkpointCount` intervals, no recomputation).
         case checkpointed
         /// `BackpropThroughSolver` on own Dormand–Prince 5(4).
@@ -65,8 +72,9 @@ struct NodeBatch {
     static let recomputedPointsPerInterval = 1
 
     /// The GSL solver, with its first step from Hairer's algorithm (as `NeuralODEBlock` uses it).
-    func gslSolver(relativeTolerance rtol: Double, absoluteTolerance atol: Double) throws -> GSLNeuralODESolver {
-        try GSLNeuralODESolver(stepType: NodeBatch.gslStepType, relativeTolerance: rtol, absoluteTolerance: atol)
+    func gslSolver(relativeTolerance rtol: Double, absoluteTolerance atol: Double,
+                   stepType: GSLStepType = NodeBatch.gslStepType) throws -> GSLNeuralODESolver {
+        try GSLNeuralODESolver(stepType: stepType, relativeTolerance: rtol, absoluteTolerance: atol)
             .estimatingInitialStep(for: field, initialState: initialState, from: 0, to: endTime)
     }
 
@@ -91,9 +99,11 @@ struct NodeBatch {
             return try self.loss(final)
         }
         switch method {
-        case .adjoint:
-            return try ContinuousAdjoint(solver: gslSolver(relativeTolerance: rtol, absoluteTolerance: atol),
-                                         backwardStepType: NodeBatch.gslStepType)
+        case .adjoint, .adjointFullState, .adjointCashKarp:
+            let stepType = method == .adjointCashKarp ? GSLStepType.rkck : NodeBatch.gslStepType
+            return try ContinuousAdjoint(solver: gslSolver(relativeTolerance: rtol, absoluteTolerance: atol, stepType: stepType),
+                                         backwardStepType: stepType,
+                                         errorNorm: method == .adjointFullState ? .fullState : .seminorm)
                 .gradient(of: field, initialState: initialState, from: 0, observationTimes: [endTime], loss: loss)
         case .checkpointed:
             return try CheckpointedAdjoint(solver: gslSolver(relativeTolerance: rtol, absoluteTolerance: atol),
@@ -110,7 +120,8 @@ struct NodeBatch {
 
     /// The reference: `ℓ`, the gradients flattened in (W1, b1, W2, b2) order, `x(t1)`,
     /// from backprop through own Dormand–Prince 5(4) at rtol = atol = 1e-12, and the
-    /// relative difference of the continuous adjoint (GSL rk8pd both ways) at 1e-12.
+    /// relative difference of the continuous adjoint (GSL rk8pd both ways, full-state
+    /// error test as before the seminorm became the default) at 1e-12.
     struct Reference {
         let loss: Double
         let gradient: Tensor
@@ -126,7 +137,7 @@ struct NodeBatch {
             .solve(field, initialState: initialState, from: 0, to: endTime)
         let tight = GSLNeuralODESolver(stepType: .rk8pd, relativeTolerance: 1e-12, absoluteTolerance: 1e-12,
                                        initialStepSize: 1e-3)
-        let adjoint = try ContinuousAdjoint(solver: tight, backwardStepType: .rk8pd)
+        let adjoint = try ContinuousAdjoint(solver: tight, backwardStepType: .rk8pd, errorNorm: .fullState)
             .gradient(of: field, initialState: initialState, from: 0, observationTimes: [endTime]) { try self.loss($0[0]) }
         let g = try NodeBatch.flatten(backprop.parameters)
         guard let finalState = state.finalState else { throw BenchmarkError.badInput("W3 reference: no final state") }

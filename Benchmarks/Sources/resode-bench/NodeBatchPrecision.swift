@@ -3,12 +3,14 @@ import Foundation
 import ResODE
 
 /// W3-precision (t1 = 1) and W3-t10-precision (t1 = 10): W3 at equal achieved
-/// error. Each ResODE method is swept over rtol = 1e-3 … 1e-8 (atol = rtol·1e-2)
-/// — time (process CPU time, median of several calls), NFE (forward + backward)
-/// and error (forward: max |x(t1) − ref|; gradients: ‖g − g_ref‖₂/‖g_ref‖₂) —
-/// and each peer method runs at its default rtol 1e-6 (7 timed calls). The second
-/// table gives, for each peer's achieved error, the time each ResODE method
-/// needs to reach it (log–log interpolation between the bracketing tolerances).
+/// error. Each ResODE method (the adjoint also with the full-state error test,
+/// `adjoint-full`, and with GSL rkck both ways, `adjoint-rkck`) is swept over
+/// rtol = 1e-3 … 1e-8 (atol = rtol·1e-2) — time (process CPU time, median of
+/// several calls), NFE (forward + backward) and error (forward: max |x(t1) − ref|;
+/// gradients: ‖g − g_ref‖₂/‖g_ref‖₂) — and each peer method runs at its default
+/// rtol 1e-6 (7 timed calls). The second table gives, for each peer's achieved
+/// error, the time each ResODE method needs to reach it (log–log interpolation
+/// between the bracketing tolerances).
 ///
 /// It times nothing in the rounds; everything is printed by its check.
 struct NodeBatchPrecision: Workload {
@@ -20,7 +22,9 @@ struct NodeBatchPrecision: Workload {
 
     static let names = ["W3-precision", "W3-t10-precision"]
     static let tolerances: [Double] = [1e-3, 1e-4, 1e-5, 1e-6, 1e-7, 1e-8]
-    static let methods: [NodeBatch.Method] = [.forward, .forwardGSL, .adjoint, .checkpointed, .backprop]
+    static let methods: [NodeBatch.Method] = [
+        .forward, .forwardGSL, .adjoint, .adjointFullState, .adjointCashKarp, .checkpointed, .backprop,
+    ]
     static let peerMethods: [(implementation: String, measure: NodeBatch.Method)] = [
         ("torchdiffeq", .forward), ("diffrax", .forward), ("torchdiffeq", .adjoint), ("diffrax", .adjoint),
         ("torchdiffeq", .backprop), ("diffrax", .backprop),

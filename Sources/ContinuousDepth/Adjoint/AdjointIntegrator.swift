@@ -3,7 +3,9 @@ import GSLBridge
 import TensorCore
 
 /// One GSL solver for the augmented adjoint system `[x, a, a_θ]` (see
-/// `AdjointDynamics`), reused for every backward segment.
+/// `AdjointDynamics`), reused for every backward segment. Its error test covers
+/// the components `errorNorm` names (see `AdjointErrorNorm`): the seminorm gives
+/// GSL the weights `wᵢ = 1` on `x` and `a` and `wᵢ = 0` on `a_θ`.
 final class AdjointIntegrator {
     let dynamics: AdjointDynamics
     /// Whether the augmented right-hand side is replayed from the field's trace
@@ -15,9 +17,10 @@ final class AdjointIntegrator {
     ///   - configuration: tolerances and step limits (shared with the forward solve).
     ///   - stepType: the backward stepper; it must not need a Jacobian.
     ///   - initialStepSize: the first trial step of every segment.
+    ///   - errorNorm: the components the step-size control tests.
     /// - Throws: `ContinuousDepthError.invalidArgument` for an implicit step type or a bad option.
     init(field: some VectorField, batchSize: Int, configuration: GSLNeuralODESolver,
-         stepType: GSLStepType, initialStepSize: Double) throws {
+         stepType: GSLStepType, initialStepSize: Double, errorNorm: AdjointErrorNorm) throws {
         guard !stepType.usesJacobian else {
             throw ContinuousDepthError.invalidArgument(
                 "the backward step type \(stepType.rawValue) needs the Jacobian of the augmented adjoint system, "
@@ -34,10 +37,19 @@ final class AdjointIntegrator {
         })
         replaysTrace = replay != nil
         self.dynamics = dynamics
+        let errorWeights: [Double]?
+        switch errorNorm {
+        case .fullState:
+            errorWeights = nil
+        case .seminorm:
+            errorWeights = [Double](repeating: 1, count: 2 * dynamics.stateCount)
+                + [Double](repeating: 0, count: dynamics.parameterCount)
+        }
         self.solver = try translatingSolverErrors {
             try GSLODESolver(system: system, stepType: stepType,
                              relativeTolerance: configuration.relativeTolerance,
                              absoluteTolerance: configuration.absoluteTolerance,
+                             errorWeights: errorWeights,
                              initialStepSize: initialStepSize,
                              minimumStepSize: configuration.minimumStepSize,
                              maximumStepSize: configuration.maximumStepSize,

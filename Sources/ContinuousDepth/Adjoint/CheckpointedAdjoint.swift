@@ -26,12 +26,13 @@ import TensorCore
 /// solve, one more forward solve in pieces (when `M > 1`), and the backward solve
 /// restarted `N·M` times. Each recomputation and backward piece starts with a
 /// trial step equal to the piece's length (`(t_K − t₀)/(N·M)` at most). The
-/// recomputation is counted in the backward statistics.
+/// recomputation is counted in the backward statistics. The backward error test
+/// follows `errorNorm` (by default the seminorm on `x` and `a`; see `AdjointErrorNorm`).
 ///
 /// Reference: Chen et al., “Neural Ordinary Differential Equations”, NeurIPS 2018;
 /// Gholami, Keutzer & Biros, “ANODE”, IJCAI 2019 (checkpointing the adjoint);
 /// Zhuang et al., “Adaptive Checkpoint Adjoint”, ICML 2020 (the drift of the
-/// backward state).
+/// backward state); Kidger, Chen & Lyons, ICML 2021 (the seminorm).
 public struct CheckpointedAdjoint: Sendable {
     /// The forward solver; its tolerances and step bounds also drive the backward solves.
     public var solver: GSLNeuralODESolver
@@ -41,6 +42,8 @@ public struct CheckpointedAdjoint: Sendable {
     public var checkpointCount: Int
     /// `M ≥ 1`: recomputed sub-intervals per checkpoint interval (1: none).
     public var recomputedPointsPerInterval: Int
+    /// The components of `[x, a, a_θ]` the backward error test covers.
+    public var errorNorm: AdjointErrorNorm
 
     /// A checkpointed adjoint; the counts are checked when a gradient is computed.
     ///
@@ -49,12 +52,15 @@ public struct CheckpointedAdjoint: Sendable {
     ///   - backwardStepType: an explicit GSL step type, `rkf45` by default.
     ///   - checkpointCount: `N`, the number of stored intervals.
     ///   - recomputedPointsPerInterval: `M`, the sub-intervals re-integrated per interval.
+    ///   - errorNorm: `.seminorm` (test `x` and `a` only) by default, or `.fullState`.
     public init(solver: GSLNeuralODESolver, backwardStepType: GSLStepType = .rkf45,
-                checkpointCount: Int = 16, recomputedPointsPerInterval: Int = 4) {
+                checkpointCount: Int = 16, recomputedPointsPerInterval: Int = 4,
+                errorNorm: AdjointErrorNorm = .seminorm) {
         self.solver = solver
         self.backwardStepType = backwardStepType
         self.checkpointCount = checkpointCount
         self.recomputedPointsPerInterval = recomputedPointsPerInterval
+        self.errorNorm = errorNorm
     }
 
     /// The loss `ℓ(x(t₁), …, x(t_K))` and its gradients with respect to `x₀` and `θ`.
@@ -95,7 +101,8 @@ public struct CheckpointedAdjoint: Sendable {
         let recomputation = try pieceConfiguration.makeIntegrator(for: field, initialState: x0)
         let integrator = try AdjointIntegrator(field: field, batchSize: x0.shape[0], configuration: solver,
                                                stepType: backwardStepType,
-                                               initialStepSize: pieceConfiguration.initialStepSize)
+                                               initialStepSize: pieceConfiguration.initialStepSize,
+                                               errorNorm: errorNorm)
         let dynamics = integrator.dynamics
         let last = times.count - 1
         guard let finalCotangent = cotangents[times[last]] else {

@@ -22,24 +22,33 @@ import TensorCore
 ///
 /// The backward solve uses `backwardStepType` (explicit only: the augmented
 /// system has no Jacobian) with the forward solver's tolerances, step bounds and
-/// initial step; `maximumSteps` bounds each backward segment.
+/// initial step; `maximumSteps` bounds each backward segment. Its error test
+/// follows `errorNorm`: by default the seminorm, which tests `x` and `a` only,
+/// since `a_θ` is a quadrature that nothing depends on (see `AdjointErrorNorm`).
 ///
 /// Reference: Chen, Rubanova, Bettencourt & Duvenaud, “Neural Ordinary Differential
-/// Equations”, NeurIPS 2018, §2 and Algorithm 1; Pontryagin et al. (1962).
+/// Equations”, NeurIPS 2018, §2 and Algorithm 1; Pontryagin et al. (1962); Kidger,
+/// Chen & Lyons, “‘Hey, that's not an ODE’: Faster ODE Adjoints via Seminorms”,
+/// ICML 2021 (the seminorm).
 public struct ContinuousAdjoint: Sendable {
     /// The forward solver; its tolerances and step bounds also drive the backward solve.
     public var solver: GSLNeuralODESolver
     /// The stepper of the backward solve (must not use a Jacobian).
     public var backwardStepType: GSLStepType
+    /// The components of `[x, a, a_θ]` the backward error test covers.
+    public var errorNorm: AdjointErrorNorm
 
     /// A continuous adjoint; the backward step type is checked when a gradient is computed.
     ///
     /// - Parameters:
     ///   - solver: the forward solver (any step type).
     ///   - backwardStepType: an explicit GSL step type, `rkf45` by default.
-    public init(solver: GSLNeuralODESolver, backwardStepType: GSLStepType = .rkf45) {
+    ///   - errorNorm: `.seminorm` (test `x` and `a` only) by default, or `.fullState`.
+    public init(solver: GSLNeuralODESolver, backwardStepType: GSLStepType = .rkf45,
+                errorNorm: AdjointErrorNorm = .seminorm) {
         self.solver = solver
         self.backwardStepType = backwardStepType
+        self.errorNorm = errorNorm
     }
 
     /// The loss `ℓ(x(t₁), …, x(t_K))` and its gradients with respect to `x₀` and `θ`.
@@ -78,7 +87,7 @@ public struct ContinuousAdjoint: Sendable {
         try checkCotangents(cotangents, for: trajectory, dimension: field.dimension)
         let integrator = try AdjointIntegrator(field: field, batchSize: trajectory.states[0].shape[0],
                                                configuration: solver, stepType: backwardStepType,
-                                               initialStepSize: solver.initialStepSize)
+                                               initialStepSize: solver.initialStepSize, errorNorm: errorNorm)
         let dynamics = integrator.dynamics
         let last = schedule.times.count - 1
         var s = dynamics.augmentedState(state: trajectory.states[last], adjoint: cotangents[last])
