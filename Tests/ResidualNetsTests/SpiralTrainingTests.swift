@@ -15,11 +15,15 @@ struct SpiralTrainingTests {
         return (classifier, train, test)
     }
 
-    @Test("a residual network reaches ≥ 95 % test accuracy on two spirals in 80 epochs (seed 1)")
+    /// The setting is chosen to be robust, not lucky: with these hyperparameters
+    /// seeds 1–10 all end at 99 % (measured), while the earlier lr 0.02 / 80 epochs
+    /// sat on a loss plateau whose escape time is chaotic — 6 of 16 seeds passed, and
+    /// a last-bit change in a matrix product flipped seed 1.
+    @Test("a residual network reaches ≥ 95 % test accuracy on two spirals in 150 epochs (seed 1)")
     func spiralsAccuracy() throws {
         var (classifier, train, test) = try spiralClassifier(seed: 1)
-        var trainer = try Trainer(optimizer: Adam(learningRate: 0.02), epochs: 80, batchSize: 32, seed: 3,
-                                  schedule: .cosineAnnealing(initial: 0.02, floor: 2e-4, period: 80), progress: .silent)
+        var trainer = try Trainer(optimizer: Adam(learningRate: 0.01), epochs: 150, batchSize: 32, seed: 3,
+                                  schedule: .cosineAnnealing(initial: 0.01, floor: 1e-4, period: 150), progress: .silent)
         let metrics = try trainClassifier(&classifier, on: train, heldOut: test, trainer: &trainer)
         let accuracy = try #require(metrics.last?.heldOutAccuracy)
         print("spirals: test accuracy \(accuracy) after \(metrics.count) epochs, final loss \(metrics.last!.trainingLoss)")

@@ -19,6 +19,10 @@ void resode_tanh_backward(const double *y, const double *gy, double *g, size_t n
 /// y[i·n + j] = row[j] for i < m, j < n: a row repeated m times (y must not overlap row).
 void resode_repeat_row(const double *row, double *y, size_t m, size_t n);
 
+/// at[j·rows + i] = a[i·columns + j]: the transpose of a row-major rows × columns
+/// matrix (at must not overlap a).
+void resode_transpose(const double *a, double *at, size_t rows, size_t columns);
+
 /// Path of the shared object that provides `cblas_dgemm` in this process,
 /// or NULL when it cannot be told (static link).
 const char *resode_dgemm_provider(void);
