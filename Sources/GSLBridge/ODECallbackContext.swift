@@ -44,7 +44,7 @@ final class ODECallbackContext {
         }
         // GSL accepts a NaN derivative as a successful step (a NaN error
         // estimate never fails the comparison), so it must be caught here.
-        for component in 0..<dimension where !output[component].isFinite {
+        if let component = firstNonFinite(in: UnsafeBufferPointer(output)) {
             pendingError = GSLODEError.nonFiniteDerivative(time: t, component: component)
             return ODECallbackContext.badFunction
         }

@@ -57,6 +57,9 @@ struct NodeBatch {
         /// `ContinuousAdjoint` (seminorm) with GSL's Cash–Karp 4(5) pair both ways
         /// instead of Fehlberg's, for comparison in the work–precision sweep.
         case adjointCashKarp = "adjoint-rkck"
+        /// `ContinuousAdjoint` (seminorm) with GSL's Prince–Dormand 8(9) both ways:
+        /// 13 evaluations a step, far fewer steps at tight tolerances.
+        case adjointPrinceDormand8 = "adjoint-rk8pd"
         /// `CheckpointedAdjoint` (GSL; `checkpointCount` intervals, no recomputation).
         case checkpointed
         /// `BackpropThroughSolver` on own Dormand–Prince 5(4).
@@ -99,8 +102,9 @@ struct NodeBatch {
             return try self.loss(final)
         }
         switch method {
-        case .adjoint, .adjointFullState, .adjointCashKarp:
-            let stepType = method == .adjointCashKarp ? GSLStepType.rkck : NodeBatch.gslStepType
+        case .adjoint, .adjointFullState, .adjointCashKarp, .adjointPrinceDormand8:
+            let stepType = method == .adjointCashKarp ? GSLStepType.rkck
+                : method == .adjointPrinceDormand8 ? GSLStepType.rk8pd : NodeBatch.gslStepType
             return try ContinuousAdjoint(solver: gslSolver(relativeTolerance: rtol, absoluteTolerance: atol, stepType: stepType),
                                          backwardStepType: stepType,
                                          errorNorm: method == .adjointFullState ? .fullState : .seminorm)

@@ -23,7 +23,7 @@ struct NodeBatchPrecision: Workload {
     static let names = ["W3-precision", "W3-t10-precision"]
     static let tolerances: [Double] = [1e-3, 1e-4, 1e-5, 1e-6, 1e-7, 1e-8]
     static let methods: [NodeBatch.Method] = [
-        .forward, .forwardGSL, .adjoint, .adjointFullState, .adjointCashKarp, .checkpointed, .backprop,
+        .forward, .forwardGSL, .adjoint, .adjointFullState, .adjointCashKarp, .adjointPrinceDormand8, .checkpointed, .backprop,
     ]
     static let peerMethods: [(implementation: String, measure: NodeBatch.Method)] = [
         ("torchdiffeq", .forward), ("diffrax", .forward), ("torchdiffeq", .adjoint), ("diffrax", .adjoint),

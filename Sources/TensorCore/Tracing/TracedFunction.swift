@@ -100,6 +100,12 @@ public struct TracedFunction: Sendable {
         var steps: [Step] = []
         for i in trace.liveOperations {
             guard let operation = trace.operations[i] else { continue }
+            // A reshape only relabels the shape: its value is its operand's buffer.
+            if operation.operation == Variable.reshapeOperation, operation.constants.count == 1,
+               operation.constants[0] == nil, let operand = location[trace.inputs[i][0]] {
+                location[i] = operand
+                continue
+            }
             let operands = zip(trace.inputs[i], operation.constants).map { index, constant -> Operand in
                 if let constant {
                     let offset = allocate(constant.count)
