@@ -8,11 +8,16 @@ public struct Trajectory: Sendable {
     /// `states[k]` is the batch state at `times[k]`.
     public let states: [Tensor]
     public let statistics: SolverStatistics
+    /// The step size (signed) the adaptive solver would take next at the last time,
+    /// when it reports one (GSL solves): a first step for continuing, or for
+    /// returning backwards as the continuous adjoint does.
+    public let nextStepSize: Double?
 
-    public init(times: [Double], states: [Tensor], statistics: SolverStatistics) {
+    public init(times: [Double], states: [Tensor], statistics: SolverStatistics, nextStepSize: Double? = nil) {
         self.times = times
         self.states = states
         self.statistics = statistics
+        self.nextStepSize = nextStepSize
     }
 
     /// The state at the last requested time.

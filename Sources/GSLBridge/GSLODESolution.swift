@@ -8,12 +8,18 @@ public struct GSLODESolution: Equatable, Sendable {
     public let states: [[Double]]
     /// Evaluations and steps of this solve.
     public let statistics: GSLODEStatistics
+    /// The step size, signed, that the step-size control would take next at the
+    /// last output time, not counting the cuts made to land on output times; nil
+    /// for fixed-step solves. A solve that continues from there, or returns from
+    /// there (an adjoint's backward pass), can start with it.
+    public let nextStepSize: Double?
 
     /// Creates a solution from matching lists of times and states.
-    public init(times: [Double], states: [[Double]], statistics: GSLODEStatistics) {
+    public init(times: [Double], states: [[Double]], statistics: GSLODEStatistics, nextStepSize: Double? = nil) {
         self.times = times
         self.states = states
         self.statistics = statistics
+        self.nextStepSize = nextStepSize
     }
 
     /// The state at the last output time (`nil` when there are no outputs).

@@ -195,6 +195,8 @@ public final class GSLODESolver {
         states.reserveCapacity(outputTimes.count)
         var t = t0
         var acceptedSteps = 0
+        // The control's proposal, ignoring the cuts that land steps on output times.
+        var nextStepSize = direction * initialStepSize
         do {
             for target in outputTimes {
                 while direction * (target - t) > 0 {
@@ -202,6 +204,8 @@ public final class GSLODESolver {
                         throw GSLODEError.tooManySteps(maximumSteps: maximumSteps, time: t)
                     }
                     let timeBefore = t
+                    let requested = driver.pointee.h
+                    let isCut = abs(requested) >= abs(target - t)
                     let status = gsl_odeiv2_evolve_apply(
                         driver.pointee.e, driver.pointee.c, driver.pointee.s, driver.pointee.sys,
                         &t, target, &driver.pointee.h, state.baseAddress)
@@ -215,6 +219,9 @@ public final class GSLODESolver {
                                                   error: GSLError(code: status))
                     }
                     acceptedSteps += 1
+                    // A step cut short to land on `target` says little about the step size
+                    // the solution allows: keep the larger of the request and the new proposal.
+                    nextStepSize = isCut ? direction * max(abs(requested), abs(driver.pointee.h)) : driver.pointee.h
                     try checkStateIsFinite(at: t)
                     if abs(driver.pointee.h) > maximumStepSize {
                         driver.pointee.h = direction * maximumStepSize
@@ -233,7 +240,9 @@ public final class GSLODESolver {
             throw error
         }
         return GSLODESolution(times: times, states: states,
-                              statistics: statistics(acceptedSteps: acceptedSteps))
+                              statistics: statistics(acceptedSteps: acceptedSteps),
+                              nextStepSize: Swift.min(Swift.max(abs(nextStepSize), minimumStepSize), maximumStepSize)
+                                  * direction)
     }
 
     /// Integrates from `t0` to `t1` and returns `y(t1)` only.

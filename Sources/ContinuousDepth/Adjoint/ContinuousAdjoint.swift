@@ -85,9 +85,14 @@ public struct ContinuousAdjoint: Sendable {
                               of field: some VectorField, from t0: Double) throws -> AdjointSensitivity {
         let schedule = try ObservationSchedule(initialTime: t0, times: trajectory.times)
         try checkCotangents(cotangents, for: trajectory, dimension: field.dimension)
+        // The backward pass starts where the forward pass ended, with the step the forward
+        // control would have taken next there (the dynamics of x, and of a through ∂f/∂x,
+        // share their time scales), rather than ramping up again from the first step.
+        let initialStep = trajectory.nextStepSize.map(abs).flatMap { $0 > 0 && $0.isFinite ? $0 : nil }
+            ?? solver.initialStepSize
         let integrator = try AdjointIntegrator(field: field, batchSize: trajectory.states[0].shape[0],
                                                configuration: solver, stepType: backwardStepType,
-                                               initialStepSize: solver.initialStepSize, errorNorm: errorNorm)
+                                               initialStepSize: initialStep, errorNorm: errorNorm)
         let dynamics = integrator.dynamics
         let last = schedule.times.count - 1
         var s = dynamics.augmentedState(state: trajectory.states[last], adjoint: cotangents[last])

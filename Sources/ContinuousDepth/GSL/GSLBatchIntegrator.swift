@@ -46,7 +46,8 @@ final class GSLBatchIntegrator {
         let shape = system.stateShape
         return Trajectory(times: solution.times,
                           states: try solution.states.map { try Tensor(shape: shape, scalars: $0) },
-                          statistics: SolverStatistics(solution.statistics))
+                          statistics: SolverStatistics(solution.statistics),
+                          nextStepSize: solution.nextStepSize)
     }
 
     private func checkShape(of x0: Tensor) throws {
