@@ -9,14 +9,14 @@ import ResODE
 ///
 /// Measures of `W3` and `W3-t10` (one row each, with the peers that do the same thing):
 /// - `fwd`: the forward solve, own Dormand–Prince 5(4) — torchdiffeq `dopri5`, diffrax `Dopri5`;
-/// - `adjoint`: `ContinuousAdjoint` (GSL rkf45 both ways) — torchdiffeq
+/// - `adjoint`: `ContinuousAdjoint` (GSL rkck both ways, seminorm) — torchdiffeq
 ///   `odeint_adjoint`, diffrax `BacksolveAdjoint`;
 /// - `backprop`: `BackpropThroughSolver` on own Dormand–Prince 5(4) — torchdiffeq
 ///   backprop through `odeint`, diffrax `RecursiveCheckpointAdjoint`.
 ///
 /// `W3-gsl` and `W3-t10-gsl` time what no peer does the same way:
-/// - `fwd-gsl`: the forward solve with GSL rkf45, the one the adjoints start with;
-/// - `checkpointed`: `CheckpointedAdjoint` (GSL rkf45, 4 checkpoints; diffrax's
+/// - `fwd-gsl`: the forward solve with GSL rkck, the one the adjoints start with;
+/// - `checkpointed`: `CheckpointedAdjoint` (GSL rkck, 4 checkpoints; diffrax's
 ///   checkpointing is of backprop, in `backprop`).
 ///
 /// The tolerances are equal, not the accuracy (GSL's max-norm test is stricter

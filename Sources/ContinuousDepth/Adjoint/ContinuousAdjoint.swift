@@ -42,12 +42,14 @@ public struct ContinuousAdjoint: Sendable {
     ///
     /// - Parameters:
     ///   - solver: the forward solver (any step type).
-    ///   - backwardStepType: an explicit GSL step type, `rkf45` by default.
+    ///   - backwardStepType: an explicit GSL step type; by default the forward
+    ///     solver's own when it is explicit (the same scheme both ways, as torchdiffeq
+    ///     and diffrax do), else `rkf45`.
     ///   - errorNorm: `.seminorm` (test `x` and `a` only) by default, or `.fullState`.
-    public init(solver: GSLNeuralODESolver, backwardStepType: GSLStepType = .rkf45,
+    public init(solver: GSLNeuralODESolver, backwardStepType: GSLStepType? = nil,
                 errorNorm: AdjointErrorNorm = .seminorm) {
         self.solver = solver
-        self.backwardStepType = backwardStepType
+        self.backwardStepType = backwardStepType ?? solver.stepType.defaultBackwardStepType
         self.errorNorm = errorNorm
     }
 

@@ -73,3 +73,16 @@ func seminormIsTheDefault() throws {
     #expect(ContinuousAdjoint(solver: solver).errorNorm == .seminorm)
     #expect(CheckpointedAdjoint(solver: solver).errorNorm == .seminorm)
 }
+
+@Test("an adjoint's backward stepper defaults to the forward solver's when explicit, to rkf45 after an implicit one, and keeps one named")
+func backwardStepperDefaults() {
+    let options = (relativeTolerance: 1e-6, absoluteTolerance: 1e-8)
+    for (forward, expected) in [(GSLStepType.rkck, GSLStepType.rkck), (.rk8pd, .rk8pd), (.msadams, .msadams),
+                                (.bsimp, .rkf45), (.rk4imp, .rkf45), (.msbdf, .rkf45)] {
+        let solver = GSLNeuralODESolver(stepType: forward, relativeTolerance: options.relativeTolerance,
+                                        absoluteTolerance: options.absoluteTolerance)
+        #expect(ContinuousAdjoint(solver: solver).backwardStepType == expected, "forward \(forward)")
+        #expect(CheckpointedAdjoint(solver: solver).backwardStepType == expected, "forward \(forward)")
+        #expect(ContinuousAdjoint(solver: solver, backwardStepType: .rk2).backwardStepType == .rk2)
+    }
+}
