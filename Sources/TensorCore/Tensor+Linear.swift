@@ -45,14 +45,9 @@ extension Tensor {
     static func linear(_ x: UnsafePointer<Double>?, _ w: UnsafePointer<Double>?, _ b: UnsafePointer<Double>?,
                        into y: UnsafeMutablePointer<Double>, rows m: Int, inputs k: Int, outputs n: Int) {
         guard m >= transposeMinimumRows, k * n <= transposeLimit, let w else {
-            guard m > 0, n > 0 else { return }
-            if let b { resode_repeat_row(b, y, m, n) }  // one vectorised C loop, not a memmove per row
-            if k == 0 {
-                if b == nil { y.update(repeating: 0, count: m * n) }
-                return
-            }
+            guard let beta = startLinearOutput(y, bias: b, rows: m, inputs: k, outputs: n) else { return }
             cblas_dgemm(CblasRowMajor, CblasNoTrans, CblasTrans, Int32(m), Int32(n), Int32(k), 1.0,
-                        x, Int32(k), w, Int32(k), b == nil ? 0.0 : 1.0, y, Int32(n))
+                        x, Int32(k), w, Int32(k), beta, y, Int32(n))
             return
         }
         withUnsafeTemporaryAllocation(of: Double.self, capacity: Swift.max(k * n, 1)) { transposed in
@@ -71,14 +66,23 @@ extension Tensor {
     /// (`[inputs, outputs]`): one `dgemm` without transposes.
     static func linear(_ x: UnsafePointer<Double>?, transposedWeight wt: UnsafePointer<Double>?, _ b: UnsafePointer<Double>?,
                        into y: UnsafeMutablePointer<Double>, rows m: Int, inputs k: Int, outputs n: Int) {
-        guard m > 0, n > 0 else { return }
+        guard let beta = startLinearOutput(y, bias: b, rows: m, inputs: k, outputs: n) else { return }
+        cblas_dgemm(CblasRowMajor, CblasNoTrans, CblasNoTrans, Int32(m), Int32(n), Int32(k), 1.0,
+                    x, Int32(k), wt, Int32(n), beta, y, Int32(n))
+    }
+
+    /// Fills `y` with the bias rows (one vectorised C loop, not a memmove per row) and
+    /// returns the `dgemm`'s β (1 with a bias, else 0); nil when no product is left to
+    /// compute (an empty output, or `inputs = 0`, where `y` is the bias or zero).
+    private static func startLinearOutput(_ y: UnsafeMutablePointer<Double>, bias b: UnsafePointer<Double>?,
+                                          rows m: Int, inputs k: Int, outputs n: Int) -> Double? {
+        guard m > 0, n > 0 else { return nil }
         if let b { resode_repeat_row(b, y, m, n) }
         if k == 0 {
             if b == nil { y.update(repeating: 0, count: m * n) }
-            return
+            return nil
         }
-        cblas_dgemm(CblasRowMajor, CblasNoTrans, CblasNoTrans, Int32(m), Int32(n), Int32(k), 1.0,
-                    x, Int32(k), wt, Int32(n), b == nil ? 0.0 : 1.0, y, Int32(n))
+        return b == nil ? 0 : 1
     }
 
     /// `self + α·other` for tensors of one shape, in one pass (an Euler step `x + h·f`).
