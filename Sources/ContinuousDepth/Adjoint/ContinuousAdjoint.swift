@@ -21,8 +21,12 @@ import TensorCore
 /// removes that drift.
 ///
 /// The backward solve uses `backwardStepType` (explicit only: the augmented
-/// system has no Jacobian) with the forward solver's tolerances, step bounds and
-/// initial step; `maximumSteps` bounds each backward segment. Its error test
+/// system has no Jacobian; by default the forward solver's scheme) with the
+/// forward solver's tolerances and step bounds. Its first step is the one the
+/// forward control proposed at `t_K` (`Trajectory.nextStepSize`), or the forward
+/// solver's initial step when the trajectory has none; `maximumSteps` bounds each
+/// backward segment. A `TraceableField`'s augmented right-hand side is replayed
+/// from a trace (`ReplayedAdjointRightHandSide`), not recorded per evaluation. Its error test
 /// follows `errorNorm`: by default the seminorm, which tests `x` and `a` only,
 /// since `a_θ` is a quadrature that nothing depends on (see `AdjointErrorNorm`).
 ///
