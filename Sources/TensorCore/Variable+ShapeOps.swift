@@ -5,16 +5,13 @@
 /// reshape ↔ reshape back, permute ↔ inverse permute, slice ↔ zero padding,
 /// concatenate ↔ slices, gather rows ↔ scatter-add rows.
 extension Variable {
-    /// The name a reshape is recorded under (a replay aliases its buffer instead of copying).
-    static let reshapeOperation = "reshaped(to:)"
-
     public func reshaped(to newShape: [Int]) throws -> Variable {
         let inputShape = shape
-        return try Variable.record(try value.reshaped(to: newShape), inputs: [self], operation: Variable.reshapeOperation,
+        return try Variable.record(try value.reshaped(to: newShape), inputs: [self], operation: "reshaped(to:)",
                                    retaining: .nothing,
                                    tangent: { t in try t[0].map { try $0.reshaped(to: newShape) } },
                                    pullback: { g, _, _ in [try g.reshaped(to: inputShape)] },
-                                   forward: .copy(count: value.count))
+                                   forward: .alias(count: value.count))
     }
 
     public func permuted(_ axes: [Int]) throws -> Variable {

@@ -12,6 +12,14 @@
 /// `Tensor` operation it replays, so the two cannot disagree.
 struct ForwardKernel: Sendable {
     let run: @Sendable (_ inputs: UnsafePointer<UnsafePointer<Double>>, _ output: UnsafeMutablePointer<Double>) -> Void
+    /// Whether the output is the first input's elements unchanged (a reshape), so that
+    /// a replay can hand on the input's buffer instead of running the kernel.
+    var isAliasOfFirstInput = false
+
+    init(run: @escaping @Sendable (_ inputs: UnsafePointer<UnsafePointer<Double>>,
+                                   _ output: UnsafeMutablePointer<Double>) -> Void) {
+        self.run = run
+    }
 
     /// `f` applied to each of `count` elements of the one input.
     static func elementwise(_ f: ElementwiseFunction, count: Int) -> ForwardKernel {
@@ -28,9 +36,12 @@ struct ForwardKernel: Sendable {
         }
     }
 
-    /// A copy of the input's `count` elements (reshapes, which only relabel the shape).
-    static func copy(count: Int) -> ForwardKernel {
-        ForwardKernel { inputs, output in output.update(from: inputs[0], count: count) }
+    /// The input's `count` elements unchanged (reshapes, which only relabel the shape):
+    /// a replay aliases the input's buffer; run as a kernel, it copies.
+    static func alias(count: Int) -> ForwardKernel {
+        var kernel = ForwardKernel { inputs, output in output.update(from: inputs[0], count: count) }
+        kernel.isAliasOfFirstInput = true
+        return kernel
     }
 
     /// Concatenation: for each of `outer` leading indices, each input's next block of

@@ -101,8 +101,8 @@ public struct TracedFunction: Sendable {
         for i in trace.liveOperations {
             guard let operation = trace.operations[i] else { continue }
             // A reshape only relabels the shape: its value is its operand's buffer.
-            if operation.operation == Variable.reshapeOperation, operation.constants.count == 1,
-               operation.constants[0] == nil, let operand = location[trace.inputs[i][0]] {
+            if operation.kernel.isAliasOfFirstInput, operation.constants.first == .some(nil),
+               let operand = location[trace.inputs[i][0]] {
                 location[i] = operand
                 continue
             }
