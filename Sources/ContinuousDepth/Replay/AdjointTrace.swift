@@ -17,13 +17,8 @@ extension TracedFunction {
     ///   ReLU's mask does); the field's own errors.
     init(adjointOf field: some TraceableField, batchSize: Int) throws {
         let parameters = field.parameters.values
-        let stateShape = [batchSize, field.dimension]
-        var generator = SeededGenerator(seed: 0xad1)
-        let samples = try [0.3, 0.7].map { t -> [Tensor] in
-            let x = try Tensor.randomUniform(stateShape, low: -1, high: 1, using: &generator)
-            let a = try Tensor.randomUniform(stateShape, low: -1, high: 1, using: &generator)
-            return [x, a, try Tensor(shape: [batchSize, 1], repeating: t)] + parameters
-        }
+        let samples = try TracedFunction.fieldSamples(batchSize: batchSize, dimension: field.dimension, states: 2)
+            .map { $0 + parameters }
         try self.init(samples: samples,
                       reference: { sample in
                           let (value, pullback) = try valueWithPullback(at: [sample[0]] + Array(sample[3...])) { v in

@@ -10,16 +10,25 @@ extension TracedFunction {
     /// - Throws: `AutodiffError` when the field cannot be traced or its replay
     ///   differs; the field's own errors.
     init(field: some TraceableField, batchSize: Int, parameters theta: [Variable]) throws {
-        var generator = SeededGenerator(seed: 0x7ace)
-        let samples = try [0.3, 0.7].map { t in
-            [try Tensor.randomUniform([batchSize, field.dimension], low: -1, high: 1, using: &generator),
-             try Tensor(shape: [batchSize, 1], repeating: t)]
-        }
+        let samples = try TracedFunction.fieldSamples(batchSize: batchSize, dimension: field.dimension, states: 1)
         let constants = theta.map(\.detached)
         try self.init(samples: samples,
                       reference: { sample in
                           try field(Variable(sample[0]), time: sample[1].scalars[0], parameters: constants).value
                       },
                       { inputs in try field(inputs[0], timeColumn: inputs[1], parameters: constants) })
+    }
+
+    /// Sample inputs for tracing a field: at t = 0.3 and t = 0.7, `states` batches
+    /// `[batchSize, dimension]` uniform in [−1, 1] (seeded), then the time column
+    /// `[batchSize, 1]`. Two different points, so that a dependence the trace cannot
+    /// see shows up as differing traces.
+    static func fieldSamples(batchSize: Int, dimension: Int, states: Int) throws -> [[Tensor]] {
+        var generator = SeededGenerator(seed: 0x7ace)
+        return try [0.3, 0.7].map { t in
+            try (0..<states).map { _ in
+                try Tensor.randomUniform([batchSize, dimension], low: -1, high: 1, using: &generator)
+            } + [try Tensor(shape: [batchSize, 1], repeating: t)]
+        }
     }
 }
