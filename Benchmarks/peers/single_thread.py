@@ -5,9 +5,23 @@ Call `use_one_thread(cpu)` before numpy, torch or jax is imported: their
 thread pools read these variables when they start, and XLA sizes its pool
 from the affinity mask.
 """
+import json
 import os
 import statistics
 import time
+
+
+def add_run_arguments(parser):
+    """The options every peer script takes: --runs, --warmup, --cpu, --data."""
+    parser.add_argument("--runs", type=int, default=15)
+    parser.add_argument("--warmup", type=int, default=3)
+    parser.add_argument("--cpu", type=int, default=0, help="the one CPU to run on")
+    parser.add_argument("--data", default=os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "data"))
+
+
+def emit(record):
+    """The one JSON line a peer prints for resode-bench."""
+    print(json.dumps(record), flush=True)
 
 
 def use_one_thread(cpu=0):

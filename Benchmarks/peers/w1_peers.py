@@ -19,25 +19,21 @@ fwd, of all gradients for fwd_bwd), compile_s (JAX only). --save-gradients write
 (names W1, b1, W2, b2, stacked over blocks) and the loss to an .npz file.
 """
 import argparse
-import json
 import os
 import sys
+
+sys.dont_write_bytecode = True  # no __pycache__ in the source tree
+from single_thread import add_run_arguments, emit, median_time, use_one_thread  # noqa: E402  (numpy-free)
 
 parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
 parser.add_argument("--impl", required=True,
                     choices=["torch-eager", "jax-jit", "jax-jit-unrolled", "numpy"])
 parser.add_argument("--measure", required=True, choices=["fwd", "fwd_bwd"])
 parser.add_argument("--workload", default="W1", choices=["W1", "W1b"])
-parser.add_argument("--runs", type=int, default=15)
-parser.add_argument("--warmup", type=int, default=3)
-parser.add_argument("--cpu", type=int, default=0, help="the one CPU to run on")
-parser.add_argument("--data", default=os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "data"))
+add_run_arguments(parser)
 parser.add_argument("--save-gradients", default="", help="write the gradients to this .npz")
 args = parser.parse_args()
 
-sys.dont_write_bytecode = True  # no __pycache__ in the source tree
-sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
-from single_thread import median_time, use_one_thread  # noqa: E402
 
 use_one_thread(args.cpu)
 
@@ -178,4 +174,4 @@ if args.save_gradients:
 
 record = {"workload": args.workload, "measure": args.measure, "impl": args.impl, **timing,
           "runs": args.runs, "loss": float(loss), "error": error, "compile_s": compile_s, "cpu": sorted(os.sched_getaffinity(0))}
-print(json.dumps(record), flush=True)
+emit(record)

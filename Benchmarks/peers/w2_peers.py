@@ -28,9 +28,11 @@ jax.debug.callback in a second, untimed compiled copy for diffrax, nfev for SciP
 Prints one JSON line; --save-outputs writes the outputs [1000, 20, 2] of the last solve.
 """
 import argparse
-import json
 import os
 import sys
+
+sys.dont_write_bytecode = True  # no __pycache__ in the source tree
+from single_thread import add_run_arguments, emit, median_time, use_one_thread  # noqa: E402  (numpy-free)
 
 here = os.path.dirname(os.path.abspath(__file__))
 parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
@@ -39,10 +41,7 @@ parser.add_argument("--impl", required=True,
                              "c-gsl-vtanh", "c-gsl-blas-vtanh"])
 parser.add_argument("--measure", default="fwd", choices=["fwd", "sweep"])
 parser.add_argument("--workload", default="W2")
-parser.add_argument("--runs", type=int, default=15)
-parser.add_argument("--warmup", type=int, default=3)
-parser.add_argument("--cpu", type=int, default=0)
-parser.add_argument("--data", default=os.path.join(here, "..", "data"))
+add_run_arguments(parser)
 parser.add_argument("--rtol", type=float, default=1e-7)
 parser.add_argument("--atol", type=float, default=1e-9)
 parser.add_argument("--rtols", default="1e-3,1e-4,1e-5,1e-6,1e-7,1e-8,1e-9,1e-10")
@@ -50,16 +49,9 @@ parser.add_argument("--reference", default="", help="reference outputs [1000, 20
 parser.add_argument("--save-outputs", default="")
 args = parser.parse_args()
 
-sys.dont_write_bytecode = True
-sys.path.insert(0, here)
-from single_thread import median_time, use_one_thread  # noqa: E402
 from torch_fields import counting_field  # noqa: E402
 
 use_one_thread(args.cpu)
-
-
-def emit(record):
-    print(json.dumps(record), flush=True)
 
 
 if args.impl.startswith("c-gsl"):

@@ -24,10 +24,12 @@ gradient flattened in (W1, b1, W2, b2) order (gradients) as .npy.
 """
 import argparse
 import gc
-import json
 import os
 import resource
 import sys
+
+sys.dont_write_bytecode = True  # no __pycache__ in the source tree
+from single_thread import add_run_arguments, emit, median_time, use_one_thread  # noqa: E402  (numpy-free)
 import time
 
 here = os.path.dirname(os.path.abspath(__file__))
@@ -36,25 +38,15 @@ parser.add_argument("--impl", required=True, choices=["torchdiffeq", "diffrax"])
 parser.add_argument("--measure", required=True,
                     choices=["fwd", "fwd-gsl", "adjoint", "checkpointed", "backprop", "memory-adjoint", "memory-backprop"])
 parser.add_argument("--workload", default="W3", choices=["W3", "W3-t10"])
-parser.add_argument("--runs", type=int, default=15)
-parser.add_argument("--warmup", type=int, default=3)
-parser.add_argument("--cpu", type=int, default=0)
-parser.add_argument("--data", default=os.path.join(here, "..", "data"))
+add_run_arguments(parser)
 parser.add_argument("--rtol", type=float, default=1e-6)
 parser.add_argument("--atol", type=float, default=1e-8)
 parser.add_argument("--save-outputs", default="")
 args = parser.parse_args()
 
-sys.dont_write_bytecode = True
-sys.path.insert(0, here)
-from single_thread import median_time, use_one_thread  # noqa: E402
 from torch_fields import counting_field  # noqa: E402
 
 use_one_thread(args.cpu)
-
-
-def emit(record):
-    print(json.dumps(record), flush=True)
 
 
 mode = args.measure.removeprefix("memory-")
