@@ -20,6 +20,7 @@ doctor: build
 	.build/release/resode doctor
 
 test: deps
+	bash scripts/test-check-layering.sh
 	$(SWIFT) test
 
 bench: deps

@@ -7,12 +7,14 @@
 //   Experiments       Papers/ reproductions and the report (tables, verdicts, gnuplot figures)
 //   DepthAnalysis     gradient flow, spectra, landscapes, path ensembles, ResNet ↔ ODE comparisons
 //   ResidualNets | ContinuousDepth   (siblings: neither imports the other)
-//                     residual networks as explicit RK steps, datasets | neural ODEs, GSL and own solvers, adjoints
+//                     residual networks as explicit RK steps | neural ODEs, GSL and own solvers, adjoints
 //   Training          datasets, losses, optimisers, schedules, the training loop, checkpoints
 //   GSLBridge         Swift values around gsl_odeiv2, eigen and SVD (no Unsafe… above it)
 //   NumPyIO           .npy / .npz read and write
-//   TensorCore        Tensor, reverse/forward-mode autodiff, optimisers
+//   TensorCore        Tensor, reverse/forward-mode autodiff, traced replay, layers, Butcher tableaus
 //   CKernels, CGSL    vectorised elementwise kernels; GSL + OpenBLAS (system library)
+// `scripts/check-layering.py` (run by `make test`) checks that this list, the targets'
+// dependencies, the README's layer list and the `import`s agree.
 import PackageDescription
 
 let package = Package(
@@ -35,9 +37,9 @@ let package = Package(
         .target(name: "NumPyIO", dependencies: ["TensorCore", .product(name: "ZIPFoundation", package: "ZIPFoundation")]),
         .target(name: "GSLBridge", dependencies: ["CGSL"]),
         .target(name: "Training", dependencies: ["TensorCore", "NumPyIO"], resources: [.copy("Resources")]),
-        .target(name: "ResidualNets", dependencies: ["TensorCore", "NumPyIO", "Training"]),
-        .target(name: "ContinuousDepth", dependencies: ["TensorCore", "GSLBridge", "Training"]),
-        .target(name: "DepthAnalysis", dependencies: ["TensorCore", "GSLBridge", "Training", "ResidualNets", "ContinuousDepth"]),
+        .target(name: "ResidualNets", dependencies: ["TensorCore"]),
+        .target(name: "ContinuousDepth", dependencies: ["TensorCore", "GSLBridge"]),
+        .target(name: "DepthAnalysis", dependencies: ["TensorCore", "GSLBridge", "ResidualNets"]),
         .target(name: "Experiments", dependencies: ["TensorCore", "NumPyIO", "GSLBridge", "Training", "ResidualNets", "ContinuousDepth", "DepthAnalysis"]),
         .target(name: "ResODE", dependencies: ["TensorCore", "NumPyIO", "GSLBridge", "Training", "ResidualNets", "ContinuousDepth", "DepthAnalysis", "Experiments"]),
         .executableTarget(
@@ -47,13 +49,13 @@ let package = Package(
         .executableTarget(name: "resode-bench", dependencies: ["ResODE"], path: "Benchmarks/Sources/resode-bench"),
         .target(name: "TestSupport", dependencies: ["TensorCore"], path: "Tests/TestSupport"),
         .testTarget(name: "TensorCoreTests", dependencies: ["TensorCore", "TestSupport"]),
-        .testTarget(name: "NumPyIOTests", dependencies: ["NumPyIO", "TestSupport"], resources: [.copy("Fixtures")]),
+        .testTarget(name: "NumPyIOTests", dependencies: ["NumPyIO", "TensorCore"], resources: [.copy("Fixtures")]),
         .testTarget(name: "GSLBridgeTests", dependencies: ["GSLBridge"]),
-        .testTarget(name: "ResidualNetsTests", dependencies: ["ResidualNets", "TestSupport"]),
-        .testTarget(name: "TrainingTests", dependencies: ["Training", "TestSupport"]),
-        .testTarget(name: "ContinuousDepthTests", dependencies: ["ContinuousDepth", "TestSupport"]),
-        .testTarget(name: "DepthAnalysisTests", dependencies: ["DepthAnalysis", "TestSupport"]),
-        .testTarget(name: "ExperimentsTests", dependencies: ["Experiments", "TestSupport"]),
-        .testTarget(name: "ResodeCLITests", dependencies: ["resode", "NumPyIO"], resources: [.copy("Fixtures")]),
+        .testTarget(name: "ResidualNetsTests", dependencies: ["ResidualNets", "TensorCore", "Training", "TestSupport"]),
+        .testTarget(name: "TrainingTests", dependencies: ["Training", "TensorCore", "TestSupport"]),
+        .testTarget(name: "ContinuousDepthTests", dependencies: ["ContinuousDepth", "TensorCore", "GSLBridge", "TestSupport"]),
+        .testTarget(name: "DepthAnalysisTests", dependencies: ["DepthAnalysis", "ResidualNets", "ContinuousDepth", "GSLBridge", "TensorCore", "TestSupport"]),
+        .testTarget(name: "ExperimentsTests", dependencies: ["Experiments", "ResidualNets"]),
+        .testTarget(name: "ResodeCLITests", dependencies: ["resode", "NumPyIO", "TensorCore"], resources: [.copy("Fixtures")]),
     ]
 )
