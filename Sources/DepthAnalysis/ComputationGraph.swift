@@ -84,24 +84,17 @@ extension BlockChain {
     /// The chain as a graph on the states `x_0, …, x_L`: each block is an edge of length 1
     /// (its branch), and a residual block adds an edge of length 0 (its skip). So the
     /// shortest input–output path is 0 for a residual network and `L` for a plain one.
+    ///
+    /// - Throws: `AnalysisError.invalidArgument` if an edge were out of order (it cannot be:
+    ///   the edges go from `l` to `l + 1` within `0…L`; the check stays in one place).
     public var computationGraph: ComputationGraph {
+        get throws {
         var edges: [ComputationGraph.Edge] = []
         for (l, block) in blocks.enumerated() {
             edges.append(.init(from: l, to: l + 1, nonlinearBlocks: 1))
             if block.hasSkip { edges.append(.init(from: l, to: l + 1, nonlinearBlocks: 0)) }
         }
-        // Cannot fail: the edges go from l to l + 1 within 0...L.
-        return (try? ComputationGraph(nodeCount: depth + 1, edges: edges))
-            ?? ComputationGraph.empty
-    }
-}
-
-extension ComputationGraph {
-    /// A single node, no edges.
-    static let empty = ComputationGraph(uncheckedNodeCount: 1, edges: [])
-
-    init(uncheckedNodeCount: Int, edges: [Edge]) {
-        self.nodeCount = uncheckedNodeCount
-        self.edges = edges
+        return try ComputationGraph(nodeCount: depth + 1, edges: edges)
+        }
     }
 }

@@ -75,7 +75,10 @@ public struct LongSkipNetwork: DifferentiableModel, Equatable {
 
     /// The network's graph: node 0 is `x`, nodes `1…n` are `e_1…e_n` (`u_n = e_n`), node
     /// `2n − i` is `u_i`; each block is an edge of length 1, from each of its inputs.
+    ///
+    /// - Throws: `AnalysisError.invalidArgument` if an edge were out of topological order.
     public var computationGraph: ComputationGraph {
+        get throws {
         let n = levels
         var edges: [ComputationGraph.Edge] = []
         for i in 0..<n { edges.append(.init(from: i, to: i + 1, nonlinearBlocks: 1)) }
@@ -85,7 +88,8 @@ public struct LongSkipNetwork: DifferentiableModel, Equatable {
             edges.append(.init(from: previous, to: output, nonlinearBlocks: 1))
             if hasLongSkips { edges.append(.init(from: i + 1, to: output, nonlinearBlocks: 1)) }
         }
-        return (try? ComputationGraph(nodeCount: 2 * n + 1, edges: edges)) ?? ComputationGraph.empty
+        return try ComputationGraph(nodeCount: 2 * n + 1, edges: edges)
+        }
     }
 }
 

@@ -46,8 +46,8 @@ public enum LongSkipStudy {
             }
             return LongSkipMeasurement(
                 levels: n, blockCount: 2 * n,
-                shortestPathWithSkips: withSkips.computationGraph.shortestInputOutputPath ?? -1,
-                shortestPathWithoutSkips: withoutSkips.computationGraph.shortestInputOutputPath ?? -1,
+                shortestPathWithSkips: try withSkips.computationGraph.shortestInputOutputPath ?? -1,
+                shortestPathWithoutSkips: try withoutSkips.computationGraph.shortestInputOutputPath ?? -1,
                 inputGradientNormWithSkips: try inputGradientNorm(withSkips),
                 inputGradientNormWithoutSkips: try inputGradientNorm(withoutSkips))
         }

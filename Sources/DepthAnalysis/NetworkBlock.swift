@@ -50,7 +50,13 @@ public struct NetworkBlock: Sendable {
 
     /// The same field with the skip connection switched on or off.
     public func withSkip(_ hasSkip: Bool) -> NetworkBlock {
-        // Cannot fail: the step size was checked when this block was made.
-        (try? NetworkBlock(field: field, stepSize: stepSize, hasSkip: hasSkip)) ?? self
+        NetworkBlock(validatedField: field, stepSize: stepSize, hasSkip: hasSkip)
+    }
+
+    /// A block from parts another block already validated (a finite step size).
+    private init(validatedField field: @escaping BlockField, stepSize: Double, hasSkip: Bool) {
+        self.field = field
+        self.stepSize = stepSize
+        self.hasSkip = hasSkip
     }
 }
