@@ -4,7 +4,7 @@
 # `make test` — the test suite (installs what is missing, builds, tests).
 SWIFT ?= swift
 
-.PHONY: run test deps build bench doctor clean
+.PHONY: run test deps build bench doctor clean docs
 
 deps:
 	@bash scripts/ensure-deps.sh
@@ -26,6 +26,18 @@ test: deps
 bench: deps
 	$(SWIFT) build -c release --product resode-bench
 	.build/release/resode-bench $(if $(wildcard /opt/peers/bin/python),--peers /opt/peers/bin/python) --json Benchmarks/results.jsonl
+
+# DocC for the umbrella and every library module, combined into one static site in docs/
+# (built in .build-docs, then moved into place whole). Any DocC warning fails the build.
+DOC_TARGETS = ResODE TensorCore NumPyIO GSLBridge Training ResidualNets ContinuousDepth DepthAnalysis Experiments
+docs: deps
+	python3 scripts/check-doc-snippets.py
+	rm -rf .build-docs/site
+	$(SWIFT) package --allow-writing-to-directory .build-docs/site generate-documentation \
+		$(foreach t,$(DOC_TARGETS),--target $(t)) --enable-experimental-combined-documentation \
+		--output-path .build-docs/site --transform-for-static-hosting --warnings-as-errors
+	rm -rf docs && mv .build-docs/site docs
+	@echo "Documentation written to docs/ (open docs/documentation/resode/index.html through a web server)"
 
 clean:
 	rm -rf .build

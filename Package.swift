@@ -26,6 +26,7 @@ let package = Package(
     dependencies: [
         .package(url: "https://github.com/apple/swift-argument-parser", from: "1.5.0"),
         .package(url: "https://github.com/weichsel/ZIPFoundation", from: "0.9.19"),
+        .package(url: "https://github.com/swiftlang/swift-docc-plugin", from: "1.5.0"),  // `make docs` only
     ],
     targets: [
         .systemLibrary(name: "CGSL"),
@@ -56,6 +57,7 @@ let package = Package(
         .testTarget(name: "ContinuousDepthTests", dependencies: ["ContinuousDepth", "TensorCore", "GSLBridge", "TestSupport"]),
         .testTarget(name: "DepthAnalysisTests", dependencies: ["DepthAnalysis", "ResidualNets", "ContinuousDepth", "GSLBridge", "TensorCore", "TestSupport"]),
         .testTarget(name: "ExperimentsTests", dependencies: ["Experiments", "ResidualNets"]),
+        .testTarget(name: "DocumentationTests", dependencies: ["ResODE"]),
         .testTarget(name: "ResodeCLITests", dependencies: ["resode", "NumPyIO", "TensorCore"], resources: [.copy("Fixtures")]),
     ]
 )

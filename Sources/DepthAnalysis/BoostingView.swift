@@ -23,6 +23,9 @@ public struct StagewiseFit: Sendable, Equatable {
 public enum BoostingView {
     /// `‖y − readout(x_l)‖` and the MSE at every truncation depth `l = 0, …, L`.
     /// - Parameters:
+    ///   - chain: the network's blocks.
+    ///   - x0: the inputs `[batch, d]`.
+    ///   - y: the targets the stage-wise predictions are compared with.
     ///   - readout: maps a state `x_l [batch, d]` to a prediction of the shape of `targets`
     ///     (the identity when the state is the prediction).
     /// - Throws: `AnalysisError.shapeMismatch` when a prediction's shape differs from the targets'.

@@ -69,8 +69,12 @@ public final class Tape {
 
     /// Cotangents of `inputs` given `output` and its cotangent `seed` (reverse sweep).
     ///
-    /// - Parameter createGraph: record the backward pass on this tape, so that the
-    ///   returned cotangents are themselves differentiable.
+    /// - Parameters:
+    ///   - output: the variable to differentiate.
+    ///   - seed: its cotangent `ȳ`, of its shape.
+    ///   - inputs: the variables whose cotangents are returned.
+    ///   - createGraph: record the backward pass on this tape, so that the
+    ///     returned cotangents are themselves differentiable.
     /// - Returns: one cotangent per input; zero tensors for inputs the output does not depend on.
     public func pullback(of output: Variable, seed: Tensor, to inputs: [Variable],
                          createGraph: Bool = false) throws -> [Variable] {

@@ -11,6 +11,7 @@ extension Variable {
     /// - Parameters:
     ///   - value: `g(x₁, …, xₙ)`, already computed.
     ///   - inputs: the `xₖ`.
+    ///   - name: the operation's name in error messages and traces.
     ///   - pullback: `ȳ ↦ [x̄₁, …, x̄ₙ]`, each of its input's shape (nil = zero).
     public static func customOperation(_ value: Tensor, inputs: [Variable], name: String,
                                        pullback: @escaping (Tensor) throws -> [Tensor?]) throws -> Variable {

@@ -39,6 +39,8 @@ public struct ReportWriter: Sendable {
     ///   - directory: the report folder.
     ///   - gnuplot: `Gnuplot.locate()` by default.
     ///   - renderTimeout: seconds per figure.
+    ///   - title: the report's heading.
+    ///   - machine: the machine described in the report's header.
     public init(directory: URL, gnuplot: Gnuplot? = Gnuplot.locate(), renderTimeout: Double = 60,
                 title: String = "ResODE: reproduced claims", machine: MachineSummary = .current) {
         self.directory = directory
@@ -50,6 +52,7 @@ public struct ReportWriter: Sendable {
 
     /// Writes index.md and every figure's files for `entries`.
     /// - Parameters:
+    ///   - entries: the papers' results, in report order.
     ///   - command: the command line that produced the entries, quoted in the header.
     ///   - date: the date written into the header.
     /// - Throws: `ExperimentError.invalidArgument` for two figures of one paper with one file stem,
