@@ -327,7 +327,7 @@ public struct Chen2018ODENet: Paper {
                       set logscale x
                       set xlabel 'rtol = atol'
                       set ylabel 'function evaluations'
-                      set key outside right
+                      set key below maxrows 2
                       plot DATA using 1:2 with linespoints lw 2 title 'forward', \\
                            DATA using 1:3 with linespoints lw 2 title 'backward (adjoint)'
                       """)
@@ -342,7 +342,7 @@ public struct Chen2018ODENet: Paper {
                       gnuplot: """
                       set xlabel 'epoch'
                       set ylabel 'mean NFE per batch'
-                      set key outside right
+                      set key below maxrows 2
                       plot DATA using 1:2 with linespoints lw 2 title 'forward', \\
                            DATA using 1:3 with linespoints lw 2 title 'backward (adjoint)'
                       """)

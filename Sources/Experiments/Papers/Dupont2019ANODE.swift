@@ -280,7 +280,7 @@ public struct Dupont2019ANODE: Paper {
                       gnuplot: """
                       \(logscale ? "set logscale y\n" : "")set xlabel 'epoch'
                       set ylabel '\(name == "loss" ? "training loss ½‖y − g‖²" : "forward NFE per batch")'
-                      set key outside right
+                      set key below maxrows 2
                       plot \(plots.joined(separator: ", \\\n     "))
                       """)
     }

@@ -256,7 +256,7 @@ public struct He2016Degradation: Paper {
                       set logscale xy
                       set xlabel 'depth L (blocks)'
                       set ylabel 'final training loss (cross-entropy)'
-                      set key outside right
+                      set key below maxrows 2
                       plot \(plots.joined(separator: ", \\\n     "))
                       """)
     }
@@ -282,7 +282,7 @@ public struct He2016Degradation: Paper {
                       set logscale y
                       set xlabel 'epoch'
                       set ylabel 'training loss (running mean over the epoch)'
-                      set key outside right
+                      set key below maxrows 2
                       plot \(plots.joined(separator: ", \\\n     "))
                       """)
     }

@@ -239,7 +239,7 @@ public struct SeedSaddle: Paper {
                       set dgrid3d \(n),\(n) qnorm 2
                       set xlabel 'w₁'
                       set ylabel 'w₂'
-                      set key outside right title 'L ='
+                      set key below title 'L =' maxrows 2
                       set label 1 at 0,0,0 'origin' point pt 7 ps 1.5 offset 1,-1 front
                       set title 'plain: (w₁w₂ − 1)², saddle at 0'
                       splot DATA using 1:2:3 with lines title ''

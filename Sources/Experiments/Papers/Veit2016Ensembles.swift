@@ -320,7 +320,7 @@ public struct Veit2016Ensembles: Paper {
                       set xlabel 'deleted block l'
                       set ylabel 'test error'
                       set yrange [0:1]
-                      set key outside right
+                      set key below maxrows 2
                       plot DATA using 1:2 with linespoints lw 2 lc 1 title 'residual', \\
                            DATA using 1:3 with linespoints lw 2 lc 2 title 'plain', \\
                            DATA using 1:4 with lines dt 2 lc 1 title 'residual intact', \\
@@ -344,7 +344,7 @@ public struct Veit2016Ensembles: Paper {
                       set xlabel 'k (blocks deleted, or pair swaps)'
                       set ylabel 'test error'
                       set yrange [0:1]
-                      set key outside right
+                      set key below maxrows 2
                       plot DATA using 1:2:3 with yerrorlines lw 2 lc 1 title 'residual, k deleted', \\
                            DATA using 1:4:5 with yerrorlines lw 2 lc 2 title 'plain, k deleted', \\
                            DATA using 1:6:7 with yerrorlines lw 2 lc 3 title 'residual, k swaps'

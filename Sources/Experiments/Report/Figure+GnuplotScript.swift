@@ -22,6 +22,13 @@ extension Figure {
             "set datafile missing 'NaN'",
             "set title \(Figure.quoted(title))",
             "set grid",
+            // Defaults a figure's own commands may override: readable tick labels on linear
+            // and log axes alike (1e-06, not 0.0000010), the x range fitted to the data, and
+            // the legend under the plot, where it covers no data and takes no width.
+            "set format x '%g'",
+            "set format y '%g'",
+            "set autoscale xfix",
+            "set key below",
         ].joined(separator: "\n")
         return """
         # \(title)
