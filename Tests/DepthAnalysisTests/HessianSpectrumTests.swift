@@ -39,6 +39,7 @@ struct HessianSpectrumTests {
         #expect(spectrum.gradientNorm == 0)
         #expect(spectrum.loss == alpha * alpha)
         #expect(spectrum.matrix == [0, -2 * alpha, -2 * alpha, 0])
+        #expect(spectrum.eigenvalues.count == 2)
         #expect(zip(spectrum.eigenvalues, [-2 * alpha, 2 * alpha]).allSatisfy { abs($0 - $1) <= 1e-15 * 2 * alpha })
     }
 
