@@ -20,6 +20,8 @@ struct LinearBlockSpectrumTests {
         let result = try LinearBlockSpectrum(matrix: Self.diagonal(Self.lambdas), stepSize: h, depth: depth, hasSkip: true,
                                              at: Fixtures.normal([4], seed: 1))
         let expected = Self.lambdas.map { pow(abs(1 + h * $0), Double(depth)) }.sorted(by: >)
+        #expect(result.measured.singularValues.count == expected.count)
+        #expect(result.predictedEigenvalues.count == Self.lambdas.count && result.blockEigenvalues.count == Self.lambdas.count)
         for (s, e) in zip(result.measured.singularValues, expected) { #expect(abs(s - e) <= 1e-12 * e) }
         #expect(result.maximumRelativeError <= 1e-12)
         for (p, lambda) in zip(result.predictedEigenvalues, result.blockEigenvalues) {
