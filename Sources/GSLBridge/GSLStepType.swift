@@ -83,7 +83,9 @@ public enum GSLStepType: String, CaseIterable, Sendable {
 
     /// Whether the method is a linear multistep method that keeps a history of
     /// previous steps (reset at the start of every trajectory). Their order grows
-    /// only under the adaptive controller: with fixed steps they stay at order 1.
+    /// only after steps whose error estimate meets the tolerance, so with fixed
+    /// steps it depends on the step size and the tolerance (see
+    /// `GSLODESolver.solve(from:to:initial:stepCount:)`).
     public var isMultistep: Bool {
         self == .msadams || self == .msbdf
     }

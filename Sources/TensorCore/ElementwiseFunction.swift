@@ -9,9 +9,16 @@ import Darwin
 /// The scalar functions that tensors apply elementwise, written once: a
 /// `Tensor` method and the replay of a traced operation run the same loop.
 /// `tanh` and `exp` go through ResODE's vectorised C kernels (a few ulp from
-/// libm, several times faster); the others through libm.
+/// libm, several times faster); the others through libm, so that domain errors
+/// follow IEEE 754 as libm reports them (`log` of a negative number is NaN, of
+/// zero −∞; `sqrt` of a negative number NaN).
 enum ElementwiseFunction: Sendable, Equatable {
     case tanh, exp, log, sqrt, abs, square, relu, softplus, sigmoid, sign, positiveMask
+    case sin, cos, tan
+    /// log(1 + x), accurate for small |x|.
+    case log1p
+    /// eˣ − 1, accurate for small |x|.
+    case expm1
     /// xᵖ.
     case power(Double)
     /// c·x.
@@ -38,7 +45,7 @@ enum ElementwiseFunction: Sendable, Equatable {
             for i in 0..<n { let x = input[i]; output[i] = x > 0 ? x : (x.isNaN ? x : 0) }
         case .softplus:
             // log(1 + eˣ) as max(x, 0) + log1p(e^−|x|): neither overflows nor loses precision.
-            for i in 0..<n { let x = input[i]; output[i] = Swift.max(x, 0) + log1p(Glibc.exp(-Swift.abs(x))) }
+            for i in 0..<n { let x = input[i]; output[i] = Swift.max(x, 0) + Glibc.log1p(Glibc.exp(-Swift.abs(x))) }
         case .sigmoid:
             // 1 / (1 + e^−x) without overflow for either sign.
             for i in 0..<n {
@@ -50,6 +57,11 @@ enum ElementwiseFunction: Sendable, Equatable {
                     output[i] = e / (1 + e)
                 }
             }
+        case .sin: for i in 0..<n { output[i] = Glibc.sin(input[i]) }
+        case .cos: for i in 0..<n { output[i] = Glibc.cos(input[i]) }
+        case .tan: for i in 0..<n { output[i] = Glibc.tan(input[i]) }
+        case .log1p: for i in 0..<n { output[i] = Glibc.log1p(input[i]) }
+        case .expm1: for i in 0..<n { output[i] = Glibc.expm1(input[i]) }
         case .sign: for i in 0..<n { let x = input[i]; output[i] = x > 0 ? 1 : (x < 0 ? -1 : 0) }
         case .positiveMask: for i in 0..<n { output[i] = input[i] > 0 ? 1 : 0 }
         case .power(let p):
@@ -78,4 +90,12 @@ extension Tensor {
             }
         }
     }
+}
+
+/// `base[i]^exponent[i]` under broadcasting: the one loop behind `Tensor.pow(_:)`
+/// with a tensor exponent and its replay (libm's `pow`, IEEE 754 domain: NaN for
+/// a negative base and a non-integer exponent).
+func applyPower(_ plan: BroadcastPlan, base: UnsafePointer<Double>, exponent: UnsafePointer<Double>,
+                output: UnsafeMutablePointer<Double>) {
+    plan.apply(base, exponent, output) { Glibc.pow($0, $1) }
 }

@@ -32,6 +32,23 @@ public struct SeededGenerator: RandomNumberGenerator, Sendable {
         s0 = splitMix(); s1 = splitMix(); s2 = splitMix(); s3 = splitMix()
     }
 
+    /// A generator started from a raw xoshiro256** state `(s₀, s₁, s₂, s₃)`, to
+    /// continue or reproduce another implementation's stream (its reference test
+    /// vectors start from such states).
+    /// - Throws: `TensorError.invalidArgument` unless there are exactly 4 words, not all
+    ///   zero (the all-zero state is a fixed point: it would return 0 forever).
+    public init(xoshiroState state: [UInt64]) throws {
+        guard state.count == 4 else {
+            throw TensorError.invalidArgument(operation: "SeededGenerator(xoshiroState:)",
+                                              reason: "needs 4 state words; got \(state.count)")
+        }
+        guard state.contains(where: { $0 != 0 }) else {
+            throw TensorError.invalidArgument(operation: "SeededGenerator(xoshiroState:)",
+                                              reason: "the all-zero state is a fixed point of xoshiro256**; use any other")
+        }
+        (s0, s1, s2, s3) = (state[0], state[1], state[2], state[3])
+    }
+
     /// The next 64 random bits.
     public mutating func next() -> UInt64 {
         let result = rotl(s1 &* 5, 7) &* 9

@@ -20,6 +20,8 @@ struct LinearBlockSpectrumTests {
         let result = try LinearBlockSpectrum(matrix: Self.diagonal(Self.lambdas), stepSize: h, depth: depth, hasSkip: true,
                                              at: Fixtures.normal([4], seed: 1))
         let expected = Self.lambdas.map { pow(abs(1 + h * $0), Double(depth)) }.sorted(by: >)
+        #expect(result.measured.singularValues.count == expected.count)
+        #expect(result.predictedEigenvalues.count == Self.lambdas.count && result.blockEigenvalues.count == Self.lambdas.count)
         for (s, e) in zip(result.measured.singularValues, expected) { #expect(abs(s - e) <= 1e-12 * e) }
         #expect(result.maximumRelativeError <= 1e-12)
         for (p, lambda) in zip(result.predictedEigenvalues, result.blockEigenvalues) {
@@ -32,8 +34,11 @@ struct LinearBlockSpectrumTests {
         let depth = 7
         let result = try LinearBlockSpectrum(matrix: Self.diagonal(Self.lambdas), stepSize: 0.1, depth: depth, hasSkip: false)
         let expected = Self.lambdas.map { pow(abs($0), Double(depth)) }.sorted(by: >)
+        // zip stops at the shorter list: the counts make an empty result fail.
+        #expect(result.measured.singularValues.count == expected.count)
         for (s, e) in zip(result.measured.singularValues, expected) { #expect(abs(s - e) <= 1e-12 * e) }
         let eigenvalues = result.measured.eigenvalues.map(\.real).sorted()
+        #expect(eigenvalues.count == Self.lambdas.count)
         #expect(zip(eigenvalues, Self.lambdas.map { pow($0, Double(depth)) }.sorted()).allSatisfy { abs($0 - $1) <= 1e-12 * max(1, abs($1)) })
         #expect(result.maximumRelativeError <= 1e-12)
     }

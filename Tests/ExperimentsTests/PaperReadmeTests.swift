@@ -29,6 +29,7 @@ struct PaperReadmeTests {
         }
         do {
             _ = try PaperReadme.replacingMeasuredSection(in: Self.begin, with: "x", path: "Papers/p/README.md")
+            Issue.record("a lone begin marker was accepted")
         } catch {
             #expect("\(error)".hasPrefix("Papers/p/README.md: expected one"))
         }

@@ -51,26 +51,106 @@ func implicitStepsMatchStabilityFunctions() throws {
     }
 }
 
-@Test("Fixed-step rk4 converges with order 4 on y' = -y: log-log slope within [3.8, 4.2]")
-func rk4FixedStepOrder() throws {
-    let solver = try GSLODESolver(system: ReferenceSystems.decay(), stepType: .rk4,
-                                  relativeTolerance: 1e-6, absoluteTolerance: 1e-6)
-    let stepCounts = [10, 20, 40, 80]
-    var logStepSizes: [Double] = []
-    var logErrors: [Double] = []
-    for stepCount in stepCounts {
-        let solution = try solver.solve(from: 0, to: 1, initial: [1], stepCount: stepCount)
-        let error = abs(try #require(solution.finalState)[0] - exp(-1))
-        logStepSizes.append(log(1 / Double(stepCount)))
-        logErrors.append(log(error))
+/// `y' = y·cos t`, `y(t) = y(0)·e^{sin t}`: non-autonomous, so a method that gets
+/// the time of its stages wrong loses order.
+private var cosineGrowth: GSLODESystem {
+    GSLODESystem(dimension: 1, rightHandSide: { t, y in [y[0] * cos(t)] },
+                 jacobian: { t, y in GSLJacobian(stateJacobian: [cos(t)], timeDerivative: [-y[0] * sin(t)]) })
+}
+
+/// The least-squares slope of log(error) against log(h) for fixed-step solves of
+/// `system` on `[0, t1]` with the given step counts.
+private func measuredOrder(_ stepType: GSLStepType, on system: GSLODESystem, to t1: Double, exact: Double,
+                           stepCounts: [Int], tolerance: Double) throws -> (slope: Double, errors: [Double]) {
+    let solver = try GSLODESolver(system: system, stepType: stepType,
+                                  relativeTolerance: tolerance, absoluteTolerance: tolerance)
+    var points: [(x: Double, y: Double)] = []
+    var errors: [Double] = []
+    for n in stepCounts {
+        let final = try #require(try solver.solve(from: 0, to: t1, initial: [1], stepCount: n).finalState)
+        errors.append(abs(final[0] - exact))
+        points.append((log(t1 / Double(n)), log(errors.last!)))
     }
-    let meanX = logStepSizes.reduce(0, +) / Double(logStepSizes.count)
-    let meanY = logErrors.reduce(0, +) / Double(logErrors.count)
-    let covariance = zip(logStepSizes, logErrors).map { ($0 - meanX) * ($1 - meanY) }.reduce(0, +)
-    let variance = logStepSizes.map { ($0 - meanX) * ($0 - meanX) }.reduce(0, +)
-    let slope = covariance / variance
-    #expect(slope >= 3.8 && slope <= 4.2, "slope \(slope)")
-    #expect(GSLStepType.rk4.order == 4)
+    let meanX = points.map(\.x).reduce(0, +) / Double(points.count)
+    let meanY = points.map(\.y).reduce(0, +) / Double(points.count)
+    let covariance = points.map { ($0.x - meanX) * ($0.y - meanY) }.reduce(0, +)
+    let variance = points.map { ($0.x - meanX) * ($0.x - meanX) }.reduce(0, +)
+    return (covariance / variance, errors)
+}
+
+/// Step counts on `[0, 2]` above each method's round-off floor and, for the
+/// implicit ones, below the step size where their iteration fails (h ≤ 1/8).
+private let orderStudies: [(GSLStepType, [Int])] = [
+    (.rk2, [8, 16, 32, 64, 128]), (.rk4, [4, 8, 16, 32, 64]), (.rkf45, [32, 64, 128, 256]),
+    (.rkck, [16, 32, 64, 128, 256]), (.rk8pd, [2, 4, 8, 16]),
+    (.rk1imp, [16, 32, 64, 128, 256]), (.rk2imp, [16, 32, 64, 128, 256]), (.rk4imp, [16, 32, 64, 128]),
+]
+
+@Test("Fixed steps on y' = y·cos t converge with the order GSL reports (log-log slope ±0.2); rk2 with order 3, the order of the value it propagates",
+      arguments: orderStudies)
+func fixedStepOrderIsGSLsReportedOrder(stepType: GSLStepType, stepCounts: [Int]) throws {
+    let (slope, errors) = try measuredOrder(stepType, on: cosineGrowth, to: 2, exact: exp(sin(2.0)),
+                                            stepCounts: stepCounts, tolerance: 1e-10)
+    let expected = Double(try stepType.orderReportedByGSL() + (stepType == .rk2 ? 1 : 0))
+    #expect(abs(slope - expected) <= 0.2, "\(stepType): slope \(slope), errors \(errors)")
+}
+
+@Test("msbdf and msadams with fixed steps on y' = −y: order 1 while h is large for the tolerance, order 2 once it is small (tol 1e-6: h ≥ 1/80 vs h ≤ 1/160); order 1 throughout at tol 1e-10")
+func multistepOrderDependsOnStepAndTolerance() throws {
+    let decay = ReferenceSystems.decay()
+    let exact = exp(-1.0)
+    let bdfLarge = try measuredOrder(.msbdf, on: decay, to: 1, exact: exact, stepCounts: [10, 20, 40, 80], tolerance: 1e-6)
+    let bdfSmall = try measuredOrder(.msbdf, on: decay, to: 1, exact: exact, stepCounts: [160, 320, 640], tolerance: 1e-6)
+    let adamsSmall = try measuredOrder(.msadams, on: decay, to: 1, exact: exact, stepCounts: [160, 320, 640], tolerance: 1e-6)
+    let bdfTight = try measuredOrder(.msbdf, on: decay, to: 1, exact: exact, stepCounts: [10, 40, 160, 640], tolerance: 1e-10)
+    #expect(abs(bdfLarge.slope - 1) <= 0.2, "msbdf 1e-6, h ≥ 1/80: \(bdfLarge)")
+    #expect(abs(bdfSmall.slope - 2) <= 0.2, "msbdf 1e-6, h ≤ 1/160: \(bdfSmall)")
+    #expect(abs(adamsSmall.slope - 2) <= 0.2, "msadams 1e-6, h ≤ 1/160: \(adamsSmall)")
+    #expect(abs(bdfTight.slope - 1) <= 0.2, "msbdf 1e-10: \(bdfTight)")
+}
+
+@Test("msadams's functional iteration fails at large steps for the tolerance: h = 1/20 at 1e-6, and every h down to 1/640 at 1e-13")
+func multistepAdamsFailsAtLargeSteps() throws {
+    for (tolerance, stepCount) in [(1e-6, 20), (1e-13, 640)] {
+        let solver = try GSLODESolver(system: ReferenceSystems.decay(), stepType: .msadams,
+                                      relativeTolerance: tolerance, absoluteTolerance: tolerance)
+        #expect(throws: GSLODEError.self, "tol \(tolerance), h = 1/\(stepCount)") {
+            _ = try solver.solve(from: 0, to: 1, initial: [1], stepCount: stepCount)
+        }
+    }
+}
+
+@Test("bsimp ignores the step size and the tolerance: 139 evaluations per step and error ≤ 1e-13 for h = 1/5 … 1/320 and tol 1e-4 … 1e-13")
+func bsimpIgnoresStepSizeAndTolerance() throws {
+    for tolerance in [1e-4, 1e-8, 1e-13] {
+        let solver = try GSLODESolver(system: ReferenceSystems.decay(), stepType: .bsimp,
+                                      relativeTolerance: tolerance, absoluteTolerance: tolerance)
+        for stepCount in [5, 40, 320] {
+            let solution = try solver.solve(from: 0, to: 1, initial: [1], stepCount: stepCount)
+            let error = abs(try #require(solution.finalState)[0] - exp(-1))
+            #expect(error <= 1e-13, "tol \(tolerance), \(stepCount) steps: error \(error)")
+            #expect(solution.statistics.rightHandSideEvaluations == 139 * stepCount,
+                    "tol \(tolerance), \(stepCount) steps: \(solution.statistics)")
+        }
+    }
+}
+
+@Test("Implicit RK with fixed steps: rk1imp fails at h = 0.25 when tol = 1e-13 but not at 1e-6 or at h = 0.125; rk4imp's error stalls above 1e-9 at tol 1e-6 while it reaches 1e-12 at 1e-10")
+func implicitRungeKuttaDependsOnTolerance() throws {
+    func solver(_ stepType: GSLStepType, _ tolerance: Double) throws -> GSLODESolver {
+        try GSLODESolver(system: cosineGrowth, stepType: stepType, relativeTolerance: tolerance, absoluteTolerance: tolerance)
+    }
+    #expect(throws: GSLODEError.self) { _ = try solver(.rk1imp, 1e-13).solve(from: 0, to: 2, initial: [1], stepCount: 8) }
+    _ = try solver(.rk1imp, 1e-13).solve(from: 0, to: 2, initial: [1], stepCount: 16)
+    _ = try solver(.rk1imp, 1e-6).solve(from: 0, to: 2, initial: [1], stepCount: 8)
+
+    let exact = exp(sin(2.0))
+    for stepCount in [32, 64, 128, 256] {
+        let loose = try #require(try solver(.rk4imp, 1e-6).solve(from: 0, to: 2, initial: [1], stepCount: stepCount).finalState)
+        #expect(abs(loose[0] - exact) >= 1e-9, "rk4imp at 1e-6 with \(stepCount) steps")
+    }
+    let tight = try #require(try solver(.rk4imp, 1e-10).solve(from: 0, to: 2, initial: [1], stepCount: 256).finalState)
+    #expect(abs(tight[0] - exact) <= 1e-12)
 }
 
 @Test("Fixed steps land on t0 + k·h, never reject, and cost rk4 11 and rkf45 6 evaluations a step")

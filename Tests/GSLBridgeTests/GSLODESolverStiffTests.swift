@@ -31,6 +31,7 @@ func vanDerPolStiff(stepType: GSLStepType) throws {
     let solver = try GSLODESolver(system: system, stepType: stepType,
                                   relativeTolerance: 1e-6, absoluteTolerance: 1e-6, maximumSteps: 100_000)
     let solution = try solver.solve(from: 0, to: 3000, initial: [2, 0], at: times)
+    #expect(solution.states.count == times.count && reference.states.count == times.count)
     for (state, expected) in zip(solution.states, reference.states) {
         #expect(abs(state[0]) < 2.1)
         #expect(abs(state[0] - expected[0]) <= 1e-2)

@@ -17,6 +17,7 @@ func twoByTwo() throws {
     let result = try GSLLinearAlgebra.symmetricEigendecomposition(of: [2, 1, 1, 2], rows: 2, columns: 2)
     let s = 0.5.squareRoot()
     #expect(abs(result.eigenvalues[0] - 1) <= 1e-14 && abs(result.eigenvalues[1] - 3) <= 1e-14)
+    #expect(Array(result.eigenvectors.joined()).count == 4)
     for (actual, expected) in zip(result.eigenvectors.joined(), [s, -s, s, s]) {
         #expect(abs(actual - expected) <= 1e-14)
     }

@@ -43,6 +43,7 @@ struct ReplayedFieldTests {
         let direct = try solver.solve(untraced(field), initialState: x0, from: 0, to: 2, at: times)
         #expect(replayed.statistics.functionEvaluations == direct.statistics.functionEvaluations)
         #expect(replayed.statistics.functionEvaluations > 20)
+        #expect(replayed.states.count == times.count && direct.states.count == times.count)
         for (a, b) in zip(replayed.states, direct.states) {
             #expect(try a.relativeDifference(to: b) <= 1e-12)
         }
@@ -79,6 +80,7 @@ struct ReplayedOwnSolverTests {
             let replayed = try solver.solve(field, initialState: x0, from: 0, to: 1.5, at: [0.5, 1.5])
             let direct = try solver.solve(untraced(field), initialState: x0, from: 0, to: 1.5, at: [0.5, 1.5])
             #expect(replayed.statistics.functionEvaluations == direct.statistics.functionEvaluations)
+            #expect(replayed.states.count == 2 && direct.states.count == 2)
             for (a, b) in zip(replayed.states, direct.states) { #expect(try a.relativeDifference(to: b) <= 1e-12) }
         }
     }
