@@ -33,7 +33,6 @@ struct NodeSpiralSolve: Workload {
         switch method {
         case .dormandPrince54: return "W2"
         case .gsl(let type): return "W2-\(type.rawValue)"
-        default: return "W2-\(method)"
         }
     }
 
@@ -49,8 +48,8 @@ struct NodeSpiralSolve: Workload {
 
     var summary: String {
         switch method {
-        case .dormandPrince54, .tsitouras54, .dormandPrince87, .bogackiShampine32:
-            return "node-spiral forward solve, own \(method) with dense output, 1000 outputs, rtol 1e-7"
+        case .dormandPrince54:
+            return "node-spiral forward solve, own Dormand–Prince 5(4) with dense output, 1000 outputs, rtol 1e-7"
         case .gsl(let type):
             return "node-spiral forward solve, GSL \(type.rawValue) via GSLNeuralODESolver, 1000 outputs, rtol 1e-7"
         }
@@ -58,11 +57,7 @@ struct NodeSpiralSolve: Workload {
     let measures = ["fwd"]
     let peerScript = "w2_peers.py"
     var defaultPeers: [String] {
-        switch method {
-        case .dormandPrince54: return ["torchdiffeq", "diffrax", "scipy-DOP853", "scipy-RK45"]
-        case .gsl: return ["c-gsl", "c-gsl-vtanh", "c-gsl-blas-vtanh"]
-        default: return []  // the other own methods: compared at equal error in W2-precision
-        }
+        method == .dormandPrince54 ? ["torchdiffeq", "diffrax", "scipy-DOP853", "scipy-RK45"] : ["c-gsl", "c-gsl-vtanh", "c-gsl-blas-vtanh"]
     }
 
     func body(for measure: String) throws -> () throws -> Void {
