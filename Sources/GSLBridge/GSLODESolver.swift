@@ -19,8 +19,11 @@ import CGSL
 /// `WeightedErrorControl`); unit weights take exactly GSL's steps. The loop
 /// from `t0` to the output times is the one of `gsl_odeiv2_driver_apply`, run
 /// here so that `maximumSteps` bounds the whole solve rather than each output
-/// interval, and so that every step is counted. GSL has no dense output: the
-/// solver steps exactly onto each output time.
+/// interval, and so that every step is counted. GSL has no dense output: by
+/// default (`outputMode == .interpolating`) the solver steps freely and reads
+/// the output times off a cubic Hermite interpolant of the step ends at no
+/// extra evaluation; `.steppingOntoOutputTimes` steps exactly onto each output
+/// time, as GSL's driver does (see `GSLOutputMode` for when each is right).
 ///
 /// The solver owns GSL workspaces and is not thread-safe: use one solver per
 /// thread. Every solve starts from a reset driver (multistep methods forget their
@@ -50,6 +53,12 @@ public final class GSLODESolver {
     public let maximumStepSize: Double
     /// The solve fails with `tooManySteps` when it needs more accepted steps than this.
     public let maximumSteps: Int
+    /// Whether output times are interpolated or stepped onto (see `GSLOutputMode`).
+    public let outputMode: GSLOutputMode
+    /// Whether a solve keeps every step end (`2·n` values per step) for
+    /// `GSLODESolution.denseOutput`; off for callers that read only the output
+    /// times of long solves of large states (the adjoint's backward solve).
+    public let keepsDenseOutput: Bool
 
     private let context: ODECallbackContext
     // The driver keeps a pointer to the system struct, so it lives on the heap
@@ -75,6 +84,8 @@ public final class GSLODESolver {
     ///   - minimumStepSize: `hmin ≥ 0`, finite, at most `maximumStepSize`.
     ///   - maximumStepSize: `hmax > 0` (may be `.infinity`).
     ///   - maximumSteps: at least 1.
+    ///   - outputMode: by default `GSLOutputMode.default(for: stepType)`.
+    ///   - keepsDenseOutput: whether solutions carry the dense output (default true).
     /// - Throws: `GSLODEError.invalidArgument`, `.dimensionMismatch` (weights),
     ///   `.missingJacobian`, or `.library`
     ///   if GSL cannot allocate the driver. Nothing is passed to GSL before the
@@ -82,7 +93,8 @@ public final class GSLODESolver {
     public init(system: GSLODESystem, stepType: GSLStepType,
                 relativeTolerance: Double, absoluteTolerance: Double, errorWeights: [Double]? = nil,
                 initialStepSize: Double = 1e-6, minimumStepSize: Double = 0,
-                maximumStepSize: Double = .infinity, maximumSteps: Int = 100_000) throws {
+                maximumStepSize: Double = .infinity, maximumSteps: Int = 100_000,
+                outputMode: GSLOutputMode? = nil, keepsDenseOutput: Bool = true) throws {
         GSL.disableAbortOnError()
         func require(_ condition: Bool, _ reason: @autoclosure () -> String) throws {
             if !condition { throw GSLODEError.invalidArgument(reason: reason()) }
@@ -118,6 +130,8 @@ public final class GSLODESolver {
         self.minimumStepSize = minimumStepSize
         self.maximumStepSize = maximumStepSize
         self.maximumSteps = maximumSteps
+        self.outputMode = outputMode ?? .default(for: stepType)
+        self.keepsDenseOutput = keepsDenseOutput
 
         let context = ODECallbackContext(system: system)
         let systemPointer = UnsafeMutablePointer<gsl_odeiv2_system>.allocate(capacity: 1)
@@ -167,8 +181,12 @@ public final class GSLODESolver {
 
     /// Integrates from `t0` towards `t1` and returns `y` at each output time.
     ///
-    /// `t1 < t0` integrates backwards in time. The solver steps exactly onto
-    /// every output time and stops at the last one.
+    /// `t1 < t0` integrates backwards in time. The solve ends at the last output
+    /// time. With `outputMode == .interpolating` the step-size control alone picks
+    /// the steps (the last one is cut to end on the last output time) and the
+    /// other output times are read off the cubic Hermite interpolant of their step
+    /// at no extra evaluation; with `.steppingOntoOutputTimes` a step ends exactly
+    /// on every output time (see `GSLOutputMode` for when each is right).
     ///
     /// - Parameters:
     ///   - t0: the initial time.
@@ -176,7 +194,8 @@ public final class GSLODESolver {
     ///   - y0: `y(t0)`, `dimension` finite values.
     ///   - outputTimes: a non-empty list inside `[t0, t1]`, ordered in the direction
     ///     of integration (repeats allowed; `t0` itself returns `y0`).
-    /// - Returns: the states at `outputTimes` and the statistics of the solve.
+    /// - Returns: the states at `outputTimes`, the statistics of the solve and,
+    ///   when `keepsDenseOutput`, the dense output over `[t0, last output time]`.
     /// - Throws: `GSLODEError` for bad arguments (before GSL runs), `tooManySteps`,
     ///   `stepSizeBelowMinimum`, `stepSizeUnderflow`, `nonFiniteDerivative` /
     ///   `nonFiniteJacobian` / `nonFiniteState` (with the time), or the error the
@@ -189,60 +208,165 @@ public final class GSLODESolver {
         let direction: Double = t1 >= t0 ? 1 : -1
         try startTrajectory(from: y0, initialStep: direction * initialStepSize)
 
-        var times: [Double] = []
+        var run = Run(t: t0, direction: direction, initialStep: direction * initialStepSize,
+                      keepsKnots: keepsDenseOutput, dimension: dimension)
+        run.recordKnot(state: state, derivative: nil)
         var states: [[Double]] = []
-        times.reserveCapacity(outputTimes.count)
         states.reserveCapacity(outputTimes.count)
-        var t = t0
-        var acceptedSteps = 0
-        // The control's proposal, ignoring the cuts that land steps on output times.
-        var nextStepSize = direction * initialStepSize
         do {
-            for target in outputTimes {
-                while direction * (target - t) > 0 {
-                    guard acceptedSteps < maximumSteps else {
-                        throw GSLODEError.tooManySteps(maximumSteps: maximumSteps, time: t)
-                    }
-                    let timeBefore = t
-                    let requested = driver.pointee.h
-                    let isCut = abs(requested) >= abs(target - t)
-                    let status = gsl_odeiv2_evolve_apply(
-                        driver.pointee.e, driver.pointee.c, driver.pointee.s, driver.pointee.sys,
-                        &t, target, &driver.pointee.h, state.baseAddress)
-                    // A callback's error explains the status, so it comes first.
-                    if let error = context.pendingError { throw error }
-                    if status == Int32(GSL_FAILURE) {
-                        throw GSLODEError.stepSizeUnderflow(time: timeBefore, stepSize: driver.pointee.h)
-                    }
-                    if status != GSLError.successCode {
-                        throw GSLODEError.library(operation: "gsl_odeiv2_evolve_apply at t = \(timeBefore)",
-                                                  error: GSLError(code: status))
-                    }
-                    acceptedSteps += 1
-                    // A step cut short to land on `target` says little about the step size
-                    // the solution allows: keep the larger of the request and the new proposal.
-                    nextStepSize = isCut ? direction * max(abs(requested), abs(driver.pointee.h)) : driver.pointee.h
-                    try checkStateIsFinite(at: t)
-                    if abs(driver.pointee.h) > maximumStepSize {
-                        driver.pointee.h = direction * maximumStepSize
-                    }
-                    if abs(driver.pointee.h) < minimumStepSize {
-                        throw GSLODEError.stepSizeBelowMinimum(
-                            time: t, stepSize: abs(driver.pointee.h), minimumStepSize: minimumStepSize)
-                    }
+            switch outputMode {
+            case .steppingOntoOutputTimes:
+                for target in outputTimes {
+                    while direction * (target - run.t) > 0 { try step(&run, towards: target) }
+                    states.append(Array(state))
                 }
-                times.append(target)
-                states.append(Array(state))
+            case .interpolating:
+                try interpolate(&run, outputTimes: outputTimes, into: &states)
             }
         } catch {
             // GSL leaves the step objects mid-trajectory after a failure.
             gsl_odeiv2_driver_reset(driver)
             throw error
         }
-        return GSLODESolution(times: times, states: states,
-                              statistics: statistics(acceptedSteps: acceptedSteps),
-                              nextStepSize: Swift.min(Swift.max(abs(nextStepSize), minimumStepSize), maximumStepSize)
-                                  * direction)
+        return GSLODESolution(times: outputTimes, states: states,
+                              statistics: statistics(acceptedSteps: run.acceptedSteps),
+                              nextStepSize: Swift.min(Swift.max(abs(run.nextStepSize), minimumStepSize), maximumStepSize)
+                                  * direction,
+                              denseOutput: keepsDenseOutput ? run.denseOutput(dimension: dimension) : nil)
+    }
+
+    /// Steps freely to the last output time; each output time inside a step is
+    /// read off the Hermite cubic through `(tₙ, yₙ, fₙ)` and `(tₙ₊₁, yₙ₊₁, fₙ₊₁)`,
+    /// where `fₙ`, `fₙ₊₁` are GSL's own `dydt_in` and `dydt_out` of the step.
+    private func interpolate(_ run: inout Run, outputTimes: [Double], into states: inout [[Double]]) throws {
+        let end = outputTimes[outputTimes.count - 1]
+        let n = dimension
+        let previous = UnsafeMutableBufferPointer<Double>.allocate(capacity: n)
+        defer { previous.deallocate() }
+        var next = 0
+        // Output times at t0 return y0 exactly.
+        while next < outputTimes.count, outputTimes[next] == run.t {
+            states.append(Array(state))
+            next += 1
+        }
+        let evolve = try evolution()
+        let startDerivative = UnsafeBufferPointer(start: evolve.pointee.dydt_in, count: n)
+        let endDerivative = UnsafeBufferPointer(start: evolve.pointee.dydt_out, count: n)
+        while next < outputTimes.count {
+            _ = previous.update(fromContentsOf: state)
+            let start = run.t
+            try step(&run, towards: end)
+            while next < outputTimes.count, run.direction * (outputTimes[next] - run.t) <= 0 {
+                let target = outputTimes[next]
+                if target == run.t {
+                    states.append(Array(state))
+                } else {
+                    var value = [Double](repeating: 0, count: n)
+                    value.withUnsafeMutableBufferPointer { output in
+                        HermiteCubic.interpolate(at: target, from: start, to: run.t,
+                                                 startState: UnsafeBufferPointer(previous), startDerivative: startDerivative,
+                                                 endState: UnsafeBufferPointer(state), endDerivative: endDerivative,
+                                                 into: output)
+                    }
+                    states.append(value)
+                }
+                next += 1
+            }
+        }
+    }
+
+    /// One accepted step of GSL's evolution from `run.t` towards `target`
+    /// (never beyond it), with the step-limit, step-size and finiteness checks.
+    private func step(_ run: inout Run, towards target: Double) throws {
+        guard run.acceptedSteps < maximumSteps else {
+            throw GSLODEError.tooManySteps(maximumSteps: maximumSteps, time: run.t)
+        }
+        let timeBefore = run.t
+        let requested = driver.pointee.h
+        let isCut = abs(requested) >= abs(target - run.t)
+        let status = gsl_odeiv2_evolve_apply(
+            driver.pointee.e, driver.pointee.c, driver.pointee.s, driver.pointee.sys,
+            &run.t, target, &driver.pointee.h, state.baseAddress)
+        // A callback's error explains the status, so it comes first.
+        if let error = context.pendingError { throw error }
+        if status == Int32(GSL_FAILURE) {
+            throw GSLODEError.stepSizeUnderflow(time: timeBefore, stepSize: driver.pointee.h)
+        }
+        if status != GSLError.successCode {
+            throw GSLODEError.library(operation: "gsl_odeiv2_evolve_apply at t = \(timeBefore)",
+                                      error: GSLError(code: status))
+        }
+        run.acceptedSteps += 1
+        if run.keepsKnots {
+            let evolve = try evolution()
+            run.recordKnot(state: state, derivative: UnsafeBufferPointer(start: evolve.pointee.dydt_out, count: dimension),
+                           startDerivative: UnsafeBufferPointer(start: evolve.pointee.dydt_in, count: dimension))
+        }
+        // A step cut short to land on `target` says little about the step size
+        // the solution allows: keep the larger of the request and the new proposal.
+        run.nextStepSize = isCut ? run.direction * max(abs(requested), abs(driver.pointee.h)) : driver.pointee.h
+        try checkStateIsFinite(at: run.t)
+        if abs(driver.pointee.h) > maximumStepSize {
+            driver.pointee.h = run.direction * maximumStepSize
+        }
+        if abs(driver.pointee.h) < minimumStepSize {
+            throw GSLODEError.stepSizeBelowMinimum(
+                time: run.t, stepSize: abs(driver.pointee.h), minimumStepSize: minimumStepSize)
+        }
+    }
+
+    /// GSL's evolution object of the driver (its `dydt_in`, `dydt_out` are the
+    /// derivatives at the ends of the last accepted step).
+    private func evolution() throws -> UnsafeMutablePointer<gsl_odeiv2_evolve> {
+        guard let evolve = driver.pointee.e else {
+            throw GSLODEError.library(operation: "gsl_odeiv2_driver without an evolution object", error: .failure)
+        }
+        return evolve
+    }
+
+    /// The progress of one adaptive solve, and the knots of its dense output.
+    private struct Run {
+        var t: Double
+        let direction: Double
+        var acceptedSteps = 0
+        /// The control's proposal, ignoring the cuts that land steps on output times.
+        var nextStepSize: Double
+        let keepsKnots: Bool
+        var knotTimes: [Double] = []
+        var knotStates: [Double] = []
+        var knotDerivatives: [Double] = []
+
+        init(t: Double, direction: Double, initialStep: Double, keepsKnots: Bool, dimension: Int) {
+            self.t = t
+            self.direction = direction
+            self.nextStepSize = initialStep
+            self.keepsKnots = keepsKnots
+        }
+
+        /// Appends `(t, y, f)`; the first knot's derivative is filled in from the
+        /// first step's `dydt_in` (`startDerivative`).
+        mutating func recordKnot(state: UnsafeMutableBufferPointer<Double>, derivative: UnsafeBufferPointer<Double>?,
+                                 startDerivative: UnsafeBufferPointer<Double>? = nil) {
+            guard keepsKnots else { return }
+            if knotTimes.count == 1, knotDerivatives.isEmpty, let startDerivative {
+                knotDerivatives.append(contentsOf: startDerivative)
+            }
+            knotTimes.append(t)
+            knotStates.append(contentsOf: state)
+            if let derivative { knotDerivatives.append(contentsOf: derivative) }
+        }
+
+        func denseOutput(dimension: Int) -> GSLDenseOutput? {
+            guard keepsKnots else { return nil }
+            // A solve that took no step (every output time is t0) has one knot, read
+            // back as it is: its derivative is never used, so none is evaluated.
+            if knotTimes.count == 1 {
+                return GSLDenseOutput(times: knotTimes, states: knotStates,
+                                      derivatives: [Double](repeating: 0, count: dimension), dimension: dimension)
+            }
+            return GSLDenseOutput(times: knotTimes, states: knotStates, derivatives: knotDerivatives,
+                                  dimension: dimension)
+        }
     }
 
     /// Integrates from `t0` to `t1` and returns `y(t1)` only.
