@@ -32,19 +32,23 @@ struct NodeSpiral {
     }
 
     /// One way of solving W2: ResODE's own Dormand–Prince 5(4) (RMS error norm,
-    /// dense output at the 1000 times) or a GSL stepper (max-norm error test,
-    /// stepping onto every output time).
+    /// dense output at the 1000 times) or a GSL stepper (max-norm error test),
+    /// stepping onto every output time (GSL's driver behaviour, what the C
+    /// baseline does) or stepping freely with the Hermite dense output (`-dense`).
     enum Method: Hashable, CustomStringConvertible {
         case dormandPrince54
-        case gsl(GSLStepType)
+        case gsl(GSLStepType, GSLOutputMode)
 
         /// The methods the workload times, in table order.
-        static let all: [Method] = [.dormandPrince54, .gsl(.rkf45), .gsl(.rkck), .gsl(.rk8pd), .gsl(.msadams)]
+        static let all: [Method] = [.dormandPrince54]
+            + [GSLStepType.rkf45, .rkck, .rk8pd].flatMap { [.gsl($0, .steppingOntoOutputTimes), .gsl($0, .interpolating)] }
+            + [.gsl(.msadams, .steppingOntoOutputTimes)]
 
         var description: String {
             switch self {
             case .dormandPrince54: return "dopri5"
-            case .gsl(let type): return "gsl-\(type.rawValue)"
+            case .gsl(let type, .steppingOntoOutputTimes): return "gsl-\(type.rawValue)"
+            case .gsl(let type, .interpolating): return "gsl-\(type.rawValue)-dense"
             }
         }
     }
@@ -56,9 +60,10 @@ struct NodeSpiral {
         case .dormandPrince54:
             let solver = try DormandPrince54Solver(relativeTolerance: rtol, absoluteTolerance: atol, maximumSteps: 1_000_000)
             return try solver.solve(field, initialState: initialState, from: startTime, to: endTime, at: times)
-        case .gsl(let type):
+        case .gsl(let type, let mode):
             let solver = GSLNeuralODESolver(stepType: type, relativeTolerance: rtol, absoluteTolerance: atol,
-                                            initialStepSize: NodeSpiral.gslInitialStep, maximumSteps: 1_000_000)
+                                            initialStepSize: NodeSpiral.gslInitialStep, maximumSteps: 1_000_000,
+                                            outputMode: mode)
             return try solver.solve(field, initialState: initialState, from: startTime, to: endTime, at: times)
         }
     }

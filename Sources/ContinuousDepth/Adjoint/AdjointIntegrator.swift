@@ -53,7 +53,7 @@ final class AdjointIntegrator {
                              initialStepSize: initialStepSize,
                              minimumStepSize: configuration.minimumStepSize,
                              maximumStepSize: configuration.maximumStepSize,
-                             maximumSteps: configuration.maximumSteps)
+                             maximumSteps: configuration.maximumSteps, keepsDenseOutput: false)
         }
     }
 

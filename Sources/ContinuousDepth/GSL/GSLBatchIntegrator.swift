@@ -20,7 +20,8 @@ final class GSLBatchIntegrator {
                              initialStepSize: configuration.initialStepSize,
                              minimumStepSize: configuration.minimumStepSize,
                              maximumStepSize: configuration.maximumStepSize,
-                             maximumSteps: configuration.maximumSteps)
+                             maximumSteps: configuration.maximumSteps,
+                             outputMode: configuration.outputMode, keepsDenseOutput: false)
         }
     }
 

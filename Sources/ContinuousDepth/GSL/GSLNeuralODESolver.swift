@@ -37,11 +37,16 @@ public struct GSLNeuralODESolver: Sendable, Equatable {
     public var maximumStepSize: Double
     /// The most accepted steps one solve may take.
     public var maximumSteps: Int
+    /// Whether output times are read off the Hermite dense output or stepped onto
+    /// (`GSLOutputMode`; `nil`: `GSLOutputMode.default(for: stepType)`, interpolating
+    /// for every stepper but `rk8pd` and `bsimp`).
+    public var outputMode: GSLOutputMode?
 
     /// A solver configuration; values are checked when a solve starts.
     public init(stepType: GSLStepType, relativeTolerance: Double, absoluteTolerance: Double,
                 initialStepSize: Double = 1e-6, minimumStepSize: Double = 0,
-                maximumStepSize: Double = .infinity, maximumSteps: Int = 100_000) {
+                maximumStepSize: Double = .infinity, maximumSteps: Int = 100_000,
+                outputMode: GSLOutputMode? = nil) {
         self.stepType = stepType
         self.relativeTolerance = relativeTolerance
         self.absoluteTolerance = absoluteTolerance
@@ -49,6 +54,7 @@ public struct GSLNeuralODESolver: Sendable, Equatable {
         self.minimumStepSize = minimumStepSize
         self.maximumStepSize = maximumStepSize
         self.maximumSteps = maximumSteps
+        self.outputMode = outputMode
     }
 
     /// Integrates from `x(t0) = x0` and returns `x` at each output time.
@@ -58,7 +64,7 @@ public struct GSLNeuralODESolver: Sendable, Equatable {
     ///   - x0: the batch `[batch, d]`, finite.
     ///   - t0, t1: the interval; `t1 < t0` integrates backwards.
     ///   - outputTimes: inside `[t0, t1]`, ordered in the direction of integration
-    ///     (default `[t1]`). GSL steps exactly onto each one (no dense output).
+    ///     (default `[t1]`). They are interpolated or stepped onto as `outputMode` says.
     /// - Returns: the states at `outputTimes` with the solve's statistics.
     /// - Throws: `ContinuousDepthError` (bad shape or option, `tooManySteps`,
     ///   `nonFinite(time:)`, `stepSizeTooSmall`), or the field's own error.
