@@ -27,54 +27,28 @@ import TensorCore
 public struct DormandPrince54Solver: DifferentiableODESolver {
     /// The method: `ButcherTableau.dormandPrince54`.
     public var tableau: ButcherTableau { .dormandPrince54 }
-    /// `rtol`, `atol` of the weighted RMS error norm.
-    public let tolerance: ErrorTolerance
-    /// `|h₀|`; `nil` chooses it by `InitialStepSize.hairer` (one extra evaluation).
-    public let initialStepSize: Double?
-    /// `hmin ≥ 0`: a rejected step of this size ends the solve with `stepSizeTooSmall`.
-    public let minimumStepSize: Double
-    /// `hmax > 0` (may be `.infinity`).
-    public let maximumStepSize: Double
-    /// The most attempted steps (accepted + rejected) before `tooManySteps`.
-    public let maximumSteps: Int
-    /// The step-size policy (PI, β₁ = 0.7/5, β₂ = 0.4/5 by default).
-    public let controller: ProportionalIntegralController
+    /// Tolerances, step bounds, step limit and evaluation budget.
+    public let options: SolverOptions
+    /// The step-size policy (PI with gains 0.7 and 0.4 by default).
+    public let controller: any StepSizeController
 
     /// A solver with checked options.
-    ///
-    /// - Parameters:
-    ///   - relativeTolerance: `rtol > 0`, finite.
-    ///   - absoluteTolerance: `atol ≥ 0`, finite.
-    ///   - initialStepSize: `|h₀| > 0`, finite, or `nil` for Hairer's choice.
-    ///   - minimumStepSize: `hmin ≥ 0`, finite, at most `maximumStepSize`.
-    ///   - maximumStepSize: `hmax > 0`.
-    ///   - maximumSteps: at least 1.
-    /// - Throws: `ContinuousDepthError.invalidArgument` naming the bad option.
+    public init(options: SolverOptions, controller: any StepSizeController = ProportionalIntegralController.standard) {
+        self.options = options
+        self.controller = controller
+    }
+
+    /// A solver with checked options (see `SolverOptions` for each one).
+    /// - Throws: `ContinuousDepthError.invalidOption` naming the bad option.
     public init(relativeTolerance: Double, absoluteTolerance: Double, initialStepSize: Double? = nil,
                 minimumStepSize: Double = 0, maximumStepSize: Double = .infinity, maximumSteps: Int = 100_000,
-                controller: ProportionalIntegralController = .standard) throws {
-        tolerance = try ErrorTolerance(relative: relativeTolerance, absolute: absoluteTolerance)
-        if let h0 = initialStepSize, !(h0 > 0 && h0.isFinite) {
-            throw ContinuousDepthError.invalidArgument("initialStepSize must be positive and finite; got \(h0)")
-        }
-        guard minimumStepSize >= 0, minimumStepSize.isFinite else {
-            throw ContinuousDepthError.invalidArgument("minimumStepSize must be non-negative and finite; got \(minimumStepSize)")
-        }
-        guard maximumStepSize > 0 else {
-            throw ContinuousDepthError.invalidArgument("maximumStepSize must be positive; got \(maximumStepSize)")
-        }
-        guard minimumStepSize <= maximumStepSize else {
-            throw ContinuousDepthError.invalidArgument(
-                "minimumStepSize must not exceed maximumStepSize; got \(minimumStepSize) > \(maximumStepSize)")
-        }
-        guard maximumSteps >= 1 else {
-            throw ContinuousDepthError.invalidArgument("maximumSteps must be at least 1; got \(maximumSteps)")
-        }
-        self.initialStepSize = initialStepSize
-        self.minimumStepSize = minimumStepSize
-        self.maximumStepSize = maximumStepSize
-        self.maximumSteps = maximumSteps
-        self.controller = controller
+                maximumEvaluations: Int? = nil,
+                controller: any StepSizeController = ProportionalIntegralController.standard) throws {
+        self.init(options: try SolverOptions(relativeTolerance: relativeTolerance, absoluteTolerance: absoluteTolerance,
+                                             initialStepSize: initialStepSize, minimumStepSize: minimumStepSize,
+                                             maximumStepSize: maximumStepSize, maximumSteps: maximumSteps,
+                                             maximumEvaluations: maximumEvaluations),
+                  controller: controller)
     }
 
     /// Integrates adaptively from `t0` to the last output time (see `DifferentiableODESolver`).
@@ -86,10 +60,18 @@ public struct DormandPrince54Solver: DifferentiableODESolver {
     ///   `.tooManySteps` after `maximumSteps` attempts.
     public func solve<Field: VectorField>(_ field: Field, initialState x0: Variable, parameters theta: [Variable],
                                           from t0: Double, to t1: Double,
-                                          saving schedule: OutputSchedule) throws -> VariableTrajectory {
+                                          saving schedule: OutputSchedule, events: [ODEEvent],
+                                          keepingDenseOutput: Bool) throws -> VariableTrajectory {
+        guard events.isEmpty, !keepingDenseOutput else {
+            throw ContinuousDepthError.invalidOption(name: "events", reason: "not yet supported by DormandPrince54Solver")
+        }
         let span = try IntegrationSpan(from: t0, to: t1, saving: schedule)
         try checkSolveArguments(field, initialState: x0, parameters: theta, at: t0)
         let tableau = ButcherTableau.dormandPrince54
+        try options.tolerance.check(stateShape: x0.shape)
+        let tolerance = options.tolerance
+        let (minimumStepSize, maximumStepSize, maximumSteps) =
+            (options.minimumStepSize, options.maximumStepSize, options.maximumSteps)
         let direction = span.direction
         let stop = span.stop
 
@@ -102,10 +84,10 @@ public struct DormandPrince54Solver: DifferentiableODESolver {
         var t = t0
         var y = x0
         var k1 = try f(y, t)
-        guard k1.value.isEntirelyFinite else { throw ContinuousDepthError.nonFinite(time: t0) }
+        guard k1.value.isEntirelyFinite else { throw ContinuousDepthError.nonFinite(time: t0, statistics: statistics) }
 
         var h: Double
-        if let initialStepSize {
+        if let initialStepSize = options.initialStepSize {
             h = initialStepSize
         } else {
             // The probe evaluation only sets a step size: it stays off the tape.
@@ -135,7 +117,7 @@ public struct DormandPrince54Solver: DifferentiableODESolver {
             next += 1
         }
 
-        var history = ProportionalIntegralController.History()
+        var history = StepSizeHistory()
         var lastRejectionWasNonFinite = false
         while direction * (stop - t) > 0 {
             var hStep = h
@@ -145,21 +127,25 @@ public struct DormandPrince54Solver: DifferentiableODESolver {
                 isLast = true
             }
             guard statistics.acceptedSteps + statistics.rejectedSteps < maximumSteps else {
-                throw ContinuousDepthError.tooManySteps(maximumSteps: maximumSteps, time: t)
+                throw ContinuousDepthError.tooManySteps(maximumSteps: maximumSteps, time: t, statistics: statistics)
+            }
+            if let budget = options.maximumEvaluations, statistics.functionEvaluations + 6 > budget {
+                throw ContinuousDepthError.evaluationBudgetExhausted(maximumEvaluations: budget, time: t,
+                                                                     statistics: statistics)
             }
             let step = try RungeKuttaStep(tableau, field: f, at: t, from: y, by: hStep, firstStage: k1)
             // e = h Σ (bᵢ − b̂ᵢ) kᵢ on plain tensors: the step-size control is not differentiated.
             let errorEstimate = try RungeKuttaStep.errorEstimate(tableau, stages: step.stages, stepSize: hStep)
             let err = try errorEstimate.map { try tolerance.norm(of: $0, from: y.value, to: step.y.value) } ?? .nan
-            let decision = controller.decide(errorNorm: err, history: &history)
+            let decision = controller.decide(errorNorm: err, errorOrder: 5, history: &history)
 
             guard decision.isAccepted else {
                 statistics.rejectedSteps += 1
                 lastRejectionWasNonFinite = !err.isFinite
                 let proposed = Swift.abs(hStep) * decision.factor
                 if Swift.abs(hStep) <= minimumStepSize || proposed <= 10 * t.ulp {
-                    if lastRejectionWasNonFinite { throw ContinuousDepthError.nonFinite(time: t) }
-                    throw ContinuousDepthError.stepSizeTooSmall(time: t, stepSize: proposed)
+                    if lastRejectionWasNonFinite { throw ContinuousDepthError.nonFinite(time: t, statistics: statistics) }
+                    throw ContinuousDepthError.stepSizeTooSmall(time: t, stepSize: proposed, statistics: statistics)
                 }
                 h = direction * Swift.min(Swift.max(proposed, minimumStepSize), maximumStepSize)
                 continue
@@ -188,7 +174,7 @@ public struct DormandPrince54Solver: DifferentiableODESolver {
             if !isLast {
                 let proposed = Swift.abs(hStep) * decision.factor
                 if proposed <= 10 * t.ulp {
-                    throw ContinuousDepthError.stepSizeTooSmall(time: t, stepSize: proposed)
+                    throw ContinuousDepthError.stepSizeTooSmall(time: t, stepSize: proposed, statistics: statistics)
                 }
                 h = direction * Swift.min(Swift.max(proposed, minimumStepSize), maximumStepSize)
             }

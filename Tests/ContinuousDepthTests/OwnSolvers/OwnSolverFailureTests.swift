@@ -19,30 +19,57 @@ struct OwnSolverFailureTests {
         return nil
     }
 
-    @Test("Tolerances must be rtol > 0 and atol ≥ 0, both finite")
+    /// The option named by an `invalidOption` error, or `nil` for anything else.
+    static func invalidOptionName(_ body: () throws -> Void) -> String? {
+        do {
+            try body()
+        } catch let ContinuousDepthError.invalidOption(name, _) {
+            return name
+        } catch {
+            return nil
+        }
+        return nil
+    }
+
+    @Test("Tolerances must be rtol > 0 and atol ≥ 0, both finite; the error names the option")
     func badTolerances() {
-        for (rtol, atol) in [(0.0, 1e-6), (-1e-6, 1e-6), (.nan, 1e-6), (.infinity, 1e-6), (1e-6, -1e-9), (1e-6, .nan)] {
-            let message = Self.invalidArgumentMessage {
+        let cases: [(Double, Double, String)] = [
+            (0.0, 1e-6, "relativeTolerance"), (-1e-6, 1e-6, "relativeTolerance"), (.nan, 1e-6, "relativeTolerance"),
+            (.infinity, 1e-6, "relativeTolerance"), (1e-6, -1e-9, "absoluteTolerance"), (1e-6, .nan, "absoluteTolerance"),
+        ]
+        for (rtol, atol, expected) in cases {
+            let name = Self.invalidOptionName {
                 _ = try DormandPrince54Solver(relativeTolerance: rtol, absoluteTolerance: atol)
             }
-            #expect(message?.contains("Tolerance") == true, "rtol \(rtol), atol \(atol): \(message ?? "no invalidArgument")")
+            #expect(name == expected, "rtol \(rtol), atol \(atol): \(name ?? "no invalidOption")")
         }
     }
 
-    @Test("Step options are checked: h0 > 0, 0 ≤ hmin ≤ hmax, maximumSteps ≥ 1, stepCount ≥ 1, stepSize > 0")
+    @Test("Step options are checked by name: h0 > 0, 0 ≤ hmin ≤ hmax, maximumSteps ≥ 1, maximumEvaluations ≥ 1")
     func badStepOptions() {
         let cases: [(String, () throws -> Void)] = [
-            ("initialStepSize", { _ = try DormandPrince54Solver(relativeTolerance: 1e-6, absoluteTolerance: 0, initialStepSize: 0) }),
-            ("minimumStepSize must not exceed", {
-                _ = try DormandPrince54Solver(relativeTolerance: 1e-6, absoluteTolerance: 0, minimumStepSize: 1, maximumStepSize: 0.5)
+            ("initialStepSize", { _ = try SolverOptions(relativeTolerance: 1e-6, absoluteTolerance: 0, initialStepSize: 0) }),
+            ("minimumStepSize", {
+                _ = try SolverOptions(relativeTolerance: 1e-6, absoluteTolerance: 0, minimumStepSize: 1, maximumStepSize: 0.5)
             }),
-            ("minimumStepSize", { _ = try DormandPrince54Solver(relativeTolerance: 1e-6, absoluteTolerance: 0, minimumStepSize: -1) }),
+            ("minimumStepSize", { _ = try SolverOptions(relativeTolerance: 1e-6, absoluteTolerance: 0, minimumStepSize: -1) }),
+            ("maximumStepSize", { _ = try SolverOptions(relativeTolerance: 1e-6, absoluteTolerance: 0, maximumStepSize: .nan) }),
             ("maximumSteps", { _ = try DormandPrince54Solver(relativeTolerance: 1e-6, absoluteTolerance: 0, maximumSteps: 0) }),
-            ("stepCount", { _ = try FixedStepSolver(.euler, stepCount: 0) }),
-            ("stepSize", { _ = try FixedStepSolver(.euler, stepSize: -0.1) }),
+            ("maximumEvaluations", {
+                _ = try SolverOptions(relativeTolerance: 1e-6, absoluteTolerance: 0, maximumEvaluations: 0)
+            }),
+            ("absoluteTolerance", { _ = try ErrorTolerance(relative: 1e-6, absolutePerComponent: [1e-6, -1]) }),
+            ("absoluteTolerance", { _ = try ErrorTolerance(relative: 1e-6, absolutePerComponent: []) }),
             ("safety", { _ = try ProportionalIntegralController(safety: 1.5) }),
+            ("integralGain", { _ = try ProportionalIntegralController(integralGain: 0) }),
+            ("maximumFactor", { _ = try ProportionalIntegralController(maximumFactor: .infinity) }),
         ]
         for (expected, body) in cases {
+            let name = Self.invalidOptionName(body)
+            #expect(name == expected, "\(expected): \(name ?? "no invalidOption")")
+        }
+        for (expected, body) in [("stepCount", { _ = try FixedStepSolver(.euler, stepCount: 0) }),
+                                 ("stepSize", { _ = try FixedStepSolver(.euler, stepSize: -0.1) })] as [(String, () throws -> Void)] {
             let message = Self.invalidArgumentMessage(body)
             #expect(message?.contains(expected) == true, "\(expected): \(message ?? "no invalidArgument")")
         }
@@ -77,10 +104,10 @@ struct OwnSolverFailureTests {
     func nonFiniteInitialState() throws {
         let y0 = try Tensor([[0.5], [.nan]])
         let adaptive = try DormandPrince54Solver(relativeTolerance: 1e-6, absoluteTolerance: 1e-8)
-        #expect(throws: ContinuousDepthError.nonFinite(time: 0.25)) {
+        #expect(throws: ContinuousDepthError.nonFinite(time: 0.25, statistics: SolverStatistics())) {
             _ = try adaptive.solve(OwnSolverProblems.logistic, initialState: y0, from: 0.25, to: 1)
         }
-        #expect(throws: ContinuousDepthError.nonFinite(time: 0.25)) {
+        #expect(throws: ContinuousDepthError.nonFinite(time: 0.25, statistics: SolverStatistics())) {
             _ = try FixedStepSolver(.euler, stepCount: 4).solve(OwnSolverProblems.logistic, initialState: y0, from: 0.25, to: 1)
         }
     }
@@ -94,7 +121,7 @@ struct OwnSolverFailureTests {
             _ = try adaptive.solve(square, initialState: y0, from: 0, to: 2)
         }
         switch error {
-        case let .stepSizeTooSmall(time, _)?, let .nonFinite(time)?:
+        case let .stepSizeTooSmall(time, _, _)?, let .nonFinite(time, _)?:
             #expect(abs(time - 1) < 1e-4, "stopped at t = \(time): \(String(describing: error))")
         default:
             Issue.record("expected stepSizeTooSmall or nonFinite, got \(String(describing: error))")
@@ -103,11 +130,14 @@ struct OwnSolverFailureTests {
         let fixedError = #expect(throws: ContinuousDepthError.self) {
             _ = try FixedStepSolver(.rungeKutta4, stepCount: 20).solve(square, initialState: y0, from: 0, to: 2)
         }
-        guard case let .nonFinite(time)? = fixedError else {
+        guard case let .nonFinite(time, statistics)? = fixedError else {
             Issue.record("expected nonFinite, got \(String(describing: fixedError))")
             return
         }
         #expect(time >= 1 && time <= 2)
+        // RK4 spends 4 evaluations per step; the failing step is the last one evaluated.
+        #expect(statistics.functionEvaluations == 4 * Int((time / 0.1).rounded()))
+        #expect(statistics.acceptedSteps == Int((time / 0.1).rounded()) - 1)
     }
 
     @Test("A field that turns NaN after t = 0.5 is reported as non-finite there")
@@ -118,18 +148,22 @@ struct OwnSolverFailureTests {
         let error = #expect(throws: ContinuousDepthError.self) {
             _ = try adaptive.solve(poisoned, initialState: y0, from: 0, to: 1)
         }
-        guard case let .nonFinite(time)? = error else {
+        guard case let .nonFinite(time, statistics)? = error else {
             Issue.record("expected nonFinite, got \(String(describing: error))")
             return
         }
         #expect(abs(time - 0.5) < 1e-9, "reported at t = \(time)")
+        // The statistics of the failed solve are those of the work done: 6 per attempt, 2 to start.
+        #expect(statistics.functionEvaluations == 6 * (statistics.acceptedSteps + statistics.rejectedSteps) + 2)
+        #expect(statistics.acceptedSteps > 0 && statistics.rejectedSteps > 0)
         // Fixed steps of 0.1: the step from 0.5 evaluates f past 0.5 and gives the first NaN state at 0.6.
-        #expect(throws: ContinuousDepthError.nonFinite(time: 6 * 0.1)) {
+        #expect(throws: ContinuousDepthError.nonFinite(
+            time: 6 * 0.1, statistics: SolverStatistics(functionEvaluations: 24, acceptedSteps: 5))) {
             _ = try FixedStepSolver(.rungeKutta4, stepSize: 0.1).solve(poisoned, initialState: y0, from: 0, to: 1)
         }
         // NaN at the very first evaluation: reported at t0.
         let nanAtStart = ClosureVectorField(dimension: 1) { y, _, _ in try y.scaled(by: .nan) }
-        #expect(throws: ContinuousDepthError.nonFinite(time: 0)) {
+        #expect(throws: ContinuousDepthError.nonFinite(time: 0, statistics: SolverStatistics(functionEvaluations: 1))) {
             _ = try adaptive.solve(nanAtStart, initialState: y0, from: 0, to: 1)
         }
     }
@@ -141,11 +175,14 @@ struct OwnSolverFailureTests {
         let error = #expect(throws: ContinuousDepthError.self) {
             _ = try solver.solve(field, initialState: try OwnSolverProblems.twoDimensionalStates(), from: 0, to: 10)
         }
-        guard case let .tooManySteps(maximumSteps, time)? = error else {
+        guard case let .tooManySteps(maximumSteps, time, statistics)? = error else {
             Issue.record("expected tooManySteps, got \(String(describing: error))")
             return
         }
         #expect(maximumSteps == 5)
+        #expect(statistics.acceptedSteps + statistics.rejectedSteps == 5)
+        #expect(statistics.functionEvaluations == 6 * 5 + 2)
+        #expect(error?.statistics == statistics && error?.timeReached == time)
         #expect(time > 0 && time < 10)
     }
 

@@ -59,7 +59,7 @@ struct ReplayedFieldTests {
         #expect {
             _ = try solver.solve(field, initialState: try Fixtures.batch(3, 2, seed: 89), from: 0.25, to: 1)
         } throws: { error in
-            guard case ContinuousDepthError.nonFinite(let time) = error else { return false }
+            guard case ContinuousDepthError.nonFinite(let time, _) = error else { return false }
             return time == 0.25
         }
     }
