@@ -51,8 +51,22 @@ public final class GSLODESolver {
     public let minimumStepSize: Double
     /// No step is longer than this (`.infinity`: no maximum).
     public let maximumStepSize: Double
-    /// The solve fails with `tooManySteps` when it needs more accepted steps than this.
+    /// The solve fails with `tooManySteps` when it needs more attempted steps
+    /// (accepted + rejected) than this. GSL retries rejected attempts inside one
+    /// `gsl_odeiv2_evolve_apply` call, so the limit is checked before each call:
+    /// the rejections of the last call may take the count past it.
     public let maximumSteps: Int
+    /// The solve fails with `evaluationBudgetExhausted` instead of evaluating `f`
+    /// more often than this (`nil`: no budget). Counted in the right-hand-side
+    /// trampoline, so the budget is never exceeded, whatever the stepper.
+    public let maximumEvaluations: Int?
+    /// `atolᵢ` per component (`nil`: `absoluteTolerance` for all).
+    public let absoluteTolerances: [Double]?
+    /// Maximum (GSL's) or RMS norm of the scaled errors (see `GSLErrorNorm`).
+    public let errorNorm: GSLErrorNorm
+    /// The statistics of the last solve, successful or not: a failed solve
+    /// throws a `GSLODEError` (no room for them there) and leaves its cost here.
+    public internal(set) var lastStatistics = GSLODEStatistics()
     /// Whether output times are interpolated or stepped onto (see `GSLOutputMode`).
     public let outputMode: GSLOutputMode
     /// Whether a solve keeps every step end (`2·n` values per step) for
@@ -86,6 +100,9 @@ public final class GSLODESolver {
     ///   - maximumSteps: at least 1.
     ///   - outputMode: by default `GSLOutputMode.default(for: stepType)`.
     ///   - keepsDenseOutput: whether solutions carry the dense output (default true).
+    ///   - absoluteTolerances: `nil`, or one `atolᵢ ≥ 0` (finite) per component.
+    ///   - errorNorm: `.maximum` (GSL's) or `.rootMeanSquare`.
+    ///   - maximumEvaluations: `nil`, or at least 1.
     /// - Throws: `GSLODEError.invalidArgument`, `.dimensionMismatch` (weights),
     ///   `.missingJacobian`, or `.library`
     ///   if GSL cannot allocate the driver. Nothing is passed to GSL before the
@@ -94,7 +111,9 @@ public final class GSLODESolver {
                 relativeTolerance: Double, absoluteTolerance: Double, errorWeights: [Double]? = nil,
                 initialStepSize: Double = 1e-6, minimumStepSize: Double = 0,
                 maximumStepSize: Double = .infinity, maximumSteps: Int = 100_000,
-                outputMode: GSLOutputMode? = nil, keepsDenseOutput: Bool = true) throws {
+                outputMode: GSLOutputMode? = nil, keepsDenseOutput: Bool = true,
+                absoluteTolerances: [Double]? = nil, errorNorm: GSLErrorNorm = .maximum,
+                maximumEvaluations: Int? = nil) throws {
         GSL.disableAbortOnError()
         func require(_ condition: Bool, _ reason: @autoclosure () -> String) throws {
             if !condition { throw GSLODEError.invalidArgument(reason: reason()) }
@@ -114,6 +133,19 @@ public final class GSLODESolver {
                     "minimumStepSize must not exceed maximumStepSize; got \(minimumStepSize) > \(maximumStepSize)")
         try require(maximumSteps >= 1, "maximumSteps must be at least 1; got \(maximumSteps)")
         if let errorWeights { try GSLODESolver.checkErrorWeights(errorWeights, dimension: system.dimension) }
+        if let absoluteTolerances {
+            guard absoluteTolerances.count == system.dimension else {
+                throw GSLODEError.dimensionMismatch(quantity: "absoluteTolerances", expected: system.dimension,
+                                                    actual: absoluteTolerances.count)
+            }
+            if let component = absoluteTolerances.firstIndex(where: { !($0 >= 0 && $0.isFinite) }) {
+                throw GSLODEError.invalidArgument(reason: "absoluteTolerances must be finite and non-negative; "
+                                                  + "component \(component) is \(absoluteTolerances[component])")
+            }
+        }
+        if let maximumEvaluations {
+            try require(maximumEvaluations >= 1, "maximumEvaluations must be at least 1; got \(maximumEvaluations)")
+        }
         if stepType.usesJacobian && !system.hasJacobian {
             throw GSLODEError.missingJacobian(stepType: stepType)
         }
@@ -132,8 +164,12 @@ public final class GSLODESolver {
         self.maximumSteps = maximumSteps
         self.outputMode = outputMode ?? .default(for: stepType)
         self.keepsDenseOutput = keepsDenseOutput
+        self.absoluteTolerances = absoluteTolerances
+        self.errorNorm = errorNorm
+        self.maximumEvaluations = maximumEvaluations
 
         let context = ODECallbackContext(system: system)
+        context.evaluationBudget = maximumEvaluations
         let systemPointer = UnsafeMutablePointer<gsl_odeiv2_system>.allocate(capacity: 1)
         systemPointer.initialize(to: gsl_odeiv2_system(
             function: rightHandSideTrampoline,
@@ -148,11 +184,14 @@ public final class GSLODESolver {
             throw GSLODEError.library(operation: "gsl_odeiv2_driver_alloc_y_new", error: .outOfMemory)
         }
         var weightedControl: WeightedErrorControl?
-        if let errorWeights {
+        if errorWeights != nil || absoluteTolerances != nil || errorNorm == .rootMeanSquare {
             let control = WeightedErrorControl()
             do {
-                try control.install(in: driver, weights: errorWeights,
-                                    absoluteTolerance: absoluteTolerance, relativeTolerance: relativeTolerance)
+                try control.install(in: driver,
+                                    weights: errorWeights ?? [Double](repeating: 1, count: system.dimension),
+                                    absoluteTolerance: absoluteTolerance, relativeTolerance: relativeTolerance,
+                                    absoluteTolerances: absoluteTolerances,
+                                    rootMeanSquare: errorNorm == .rootMeanSquare)
             } catch {
                 gsl_odeiv2_driver_free(driver)
                 systemPointer.deinitialize(count: 1)
@@ -224,12 +263,14 @@ public final class GSLODESolver {
                 try interpolate(&run, outputTimes: outputTimes, into: &states)
             }
         } catch {
+            lastStatistics = statistics(acceptedSteps: run.acceptedSteps)
             // GSL leaves the step objects mid-trajectory after a failure.
             gsl_odeiv2_driver_reset(driver)
             throw error
         }
+        lastStatistics = statistics(acceptedSteps: run.acceptedSteps)
         return GSLODESolution(times: outputTimes, states: states,
-                              statistics: statistics(acceptedSteps: run.acceptedSteps),
+                              statistics: lastStatistics,
                               nextStepSize: Swift.min(Swift.max(abs(run.nextStepSize), minimumStepSize), maximumStepSize)
                                   * direction,
                               denseOutput: keepsDenseOutput ? run.denseOutput(dimension: dimension) : nil)
@@ -278,7 +319,7 @@ public final class GSLODESolver {
     /// One accepted step of GSL's evolution from `run.t` towards `target`
     /// (never beyond it), with the step-limit, step-size and finiteness checks.
     private func step(_ run: inout Run, towards target: Double) throws {
-        guard run.acceptedSteps < maximumSteps else {
+        guard run.acceptedSteps + rejectedSteps < maximumSteps else {
             throw GSLODEError.tooManySteps(maximumSteps: maximumSteps, time: run.t)
         }
         let timeBefore = run.t
@@ -288,7 +329,12 @@ public final class GSLODESolver {
             driver.pointee.e, driver.pointee.c, driver.pointee.s, driver.pointee.sys,
             &run.t, target, &driver.pointee.h, state.baseAddress)
         // A callback's error explains the status, so it comes first.
-        if let error = context.pendingError { throw error }
+        if let error = context.pendingError {
+            if case let GSLODEError.evaluationBudgetExhausted(budget, _) = error {
+                throw GSLODEError.evaluationBudgetExhausted(maximumEvaluations: budget, time: timeBefore)
+            }
+            throw error
+        }
         if status == Int32(GSL_FAILURE) {
             throw GSLODEError.stepSizeUnderflow(time: timeBefore, stepSize: driver.pointee.h)
         }
@@ -313,6 +359,11 @@ public final class GSLODESolver {
             throw GSLODEError.stepSizeBelowMinimum(
                 time: run.t, stepSize: abs(driver.pointee.h), minimumStepSize: minimumStepSize)
         }
+    }
+
+    /// Attempts GSL rejected so far in this solve (`failed_steps`, reset with the driver).
+    private var rejectedSteps: Int {
+        Int(driver.pointee.e?.pointee.failed_steps ?? 0)
     }
 
     /// GSL's evolution object of the driver (its `dydt_in`, `dydt_out` are the

@@ -21,6 +21,11 @@ import TensorCore
 /// confined to that span; `a` and `a_θ` are never reset. With `M = 1` there is no
 /// recomputation and `x` restarts at the checkpoints only.
 ///
+/// The checkpoints and recomputed points are restart states, so those solves
+/// step onto them (`GSLOutputMode.steppingOntoOutputTimes`, whatever the solver's
+/// `outputMode`): there are few of them, and a Hermite value there would add its
+/// `O(h⁴)` error to every restart.
+///
 /// Memory: `O(N + K + M)` states of `batch·d` values plus one augmented state of
 /// `2·batch·d + P` values, independent of the number of steps. Cost: one forward
 /// solve, one more forward solve in pieces (when `M > 1`), and the backward solve
@@ -83,8 +88,10 @@ public struct CheckpointedAdjoint: Sendable {
         let checkpointTimes = mergedCheckpointTimes(schedule)
         let observed = Set(schedule.times)
 
-        // 1. Forward, keeping the checkpoints.
-        let forward = try solver.makeIntegrator(for: field, initialState: x0)
+        // 1. Forward, keeping the checkpoints (stepped onto: they are restart states).
+        var steppingSolver = solver
+        steppingSolver.outputMode = .steppingOntoOutputTimes
+        let forward = try steppingSolver.makeIntegrator(for: field, initialState: x0)
         let trajectory = try forward.solve(from: t0, to: schedule.finalTime, initial: x0, at: checkpointTimes)
         let times = [t0] + checkpointTimes
         let checkpoints = [x0] + trajectory.states
@@ -98,7 +105,7 @@ public struct CheckpointedAdjoint: Sendable {
         // the configured initial step (which would cost a ramp-up per piece).
         let m = recomputedPointsPerInterval
         let longestPiece = zip(times, times.dropFirst()).map { abs($1 - $0) }.max() ?? 0
-        var pieceConfiguration = solver
+        var pieceConfiguration = steppingSolver
         pieceConfiguration.initialStepSize = longestPiece / Double(m)
         let recomputation = try pieceConfiguration.makeIntegrator(for: field, initialState: x0)
         let integrator = try AdjointIntegrator(field: field, batchSize: x0.shape[0], configuration: solver,

@@ -10,9 +10,11 @@ final class GSLBatchIntegrator {
 
     /// - Throws: `ContinuousDepthError.invalidArgument` for a bad tolerance, step
     ///   size or step limit (GSL's own checks, translated).
-    init(field: some VectorField, batchSize: Int, configuration: GSLNeuralODESolver) throws {
+    init(field: some VectorField, batchSize: Int, configuration: GSLNeuralODESolver,
+         keepsDenseOutput: Bool = false) throws {
         let system = try BatchODESystem(field: field, batchSize: batchSize)
         self.system = system
+        let absoluteTolerances = try configuration.absoluteTolerances.map { try Self.expand($0, batchSize: batchSize, width: field.dimension) }
         self.solver = try translatingSolverErrors {
             try GSLODESolver(system: system.gslSystem, stepType: configuration.stepType,
                              relativeTolerance: configuration.relativeTolerance,
@@ -21,23 +23,56 @@ final class GSLBatchIntegrator {
                              minimumStepSize: configuration.minimumStepSize,
                              maximumStepSize: configuration.maximumStepSize,
                              maximumSteps: configuration.maximumSteps,
-                             outputMode: configuration.outputMode, keepsDenseOutput: false)
+                             outputMode: configuration.outputMode, keepsDenseOutput: keepsDenseOutput,
+                             absoluteTolerances: absoluteTolerances,
+                             errorNorm: configuration.errorNorm == .rootMeanSquare ? .rootMeanSquare : .maximum,
+                             maximumEvaluations: configuration.maximumEvaluations)
         }
     }
 
     /// Adaptive solve from `x(t0) = x0` with the states at `outputTimes`.
     func solve(from t0: Double, to t1: Double, initial x0: Tensor, at outputTimes: [Double]) throws -> Trajectory {
         try checkShape(of: x0)
-        let solution = try translatingSolverErrors {
+        let solution = try translatingSolverErrors(of: solver) {
             try solver.solve(from: t0, to: t1, initial: x0.scalars, at: outputTimes)
         }
         return try trajectory(from: solution)
     }
 
+    /// Adaptive solve from `x(t0) = x0` to `t1`, the states saved at every step end
+    /// (`t0` first), with the Hermite interpolant when the integrator keeps dense output.
+    func solveSavingEveryStep(from t0: Double, to t1: Double, initial x0: Tensor) throws -> Trajectory {
+        try checkShape(of: x0)
+        let solution = try translatingSolverErrors(of: solver) {
+            try solver.solve(from: t0, to: t1, initial: x0.scalars, at: [t1])
+        }
+        guard let dense = solution.denseOutput else {
+            throw ContinuousDepthError.invalidArgument("saving every step needs the integrator's dense output")
+        }
+        let shape = system.stateShape
+        return Trajectory(times: dense.times,
+                          states: try (0..<dense.times.count).map { try Tensor(shape: shape, scalars: dense.state(atKnot: $0)) },
+                          statistics: SolverStatistics(solution.statistics), nextStepSize: solution.nextStepSize,
+                          interpolant: GSLHermiteInterpolant(dense, stateShape: shape))
+    }
+
+    /// `atol` for the flat state: 1 value (all), `d` values (each row alike) or `batch·d`.
+    static func expand(_ tolerances: [Double], batchSize: Int, width: Int) throws -> [Double] {
+        switch tolerances.count {
+        case 1: return [Double](repeating: tolerances[0], count: batchSize * width)
+        case width: return (0..<batchSize).flatMap { _ in tolerances }
+        case batchSize * width: return tolerances
+        default:
+            throw ContinuousDepthError.invalidOption(
+                name: "absoluteTolerance",
+                reason: "has \(tolerances.count) values; a state of shape [\(batchSize), \(width)] needs 1, \(width) or \(batchSize * width)")
+        }
+    }
+
     /// `stepCount` equal steps of the stepper, every state saved.
     func solve(from t0: Double, to t1: Double, initial x0: Tensor, stepCount: Int) throws -> Trajectory {
         try checkShape(of: x0)
-        let solution = try translatingSolverErrors {
+        let solution = try translatingSolverErrors(of: solver) {
             try solver.solve(from: t0, to: t1, initial: x0.scalars, stepCount: stepCount)
         }
         return try trajectory(from: solution)
@@ -48,7 +83,8 @@ final class GSLBatchIntegrator {
         return Trajectory(times: solution.times,
                           states: try solution.states.map { try Tensor(shape: shape, scalars: $0) },
                           statistics: SolverStatistics(solution.statistics),
-                          nextStepSize: solution.nextStepSize)
+                          nextStepSize: solution.nextStepSize,
+                          interpolant: solution.denseOutput.map { GSLHermiteInterpolant($0, stateShape: shape) })
     }
 
     private func checkShape(of x0: Tensor) throws {
