@@ -39,7 +39,7 @@ struct OwnSolverFailureTests {
         ]
         for (rtol, atol, expected) in cases {
             let name = Self.invalidOptionName {
-                _ = try DormandPrince54Solver(relativeTolerance: rtol, absoluteTolerance: atol)
+                _ = try EmbeddedRungeKuttaSolver(.dormandPrince54, relativeTolerance: rtol, absoluteTolerance: atol)
             }
             #expect(name == expected, "rtol \(rtol), atol \(atol): \(name ?? "no invalidOption")")
         }
@@ -54,7 +54,7 @@ struct OwnSolverFailureTests {
             }),
             ("minimumStepSize", { _ = try SolverOptions(relativeTolerance: 1e-6, absoluteTolerance: 0, minimumStepSize: -1) }),
             ("maximumStepSize", { _ = try SolverOptions(relativeTolerance: 1e-6, absoluteTolerance: 0, maximumStepSize: .nan) }),
-            ("maximumSteps", { _ = try DormandPrince54Solver(relativeTolerance: 1e-6, absoluteTolerance: 0, maximumSteps: 0) }),
+            ("maximumSteps", { _ = try EmbeddedRungeKuttaSolver(.dormandPrince54, relativeTolerance: 1e-6, absoluteTolerance: 0, maximumSteps: 0) }),
             ("maximumEvaluations", {
                 _ = try SolverOptions(relativeTolerance: 1e-6, absoluteTolerance: 0, maximumEvaluations: 0)
             }),
@@ -78,7 +78,7 @@ struct OwnSolverFailureTests {
     @Test("Output times out of order, outside the span, or off the fixed grid are rejected by name")
     func badOutputTimes() throws {
         let y0 = try OwnSolverProblems.logisticStates()
-        let adaptive = try DormandPrince54Solver(relativeTolerance: 1e-6, absoluteTolerance: 1e-8)
+        let adaptive = try EmbeddedRungeKuttaSolver(.dormandPrince54, relativeTolerance: 1e-6, absoluteTolerance: 1e-8)
         let fixed = try FixedStepSolver(.rungeKutta4, stepCount: 10)
         let field = OwnSolverProblems.logistic
         let cases: [(String, () throws -> Void)] = [
@@ -103,7 +103,7 @@ struct OwnSolverFailureTests {
     @Test("A non-finite initial state is reported at t0")
     func nonFiniteInitialState() throws {
         let y0 = try Tensor([[0.5], [.nan]])
-        let adaptive = try DormandPrince54Solver(relativeTolerance: 1e-6, absoluteTolerance: 1e-8)
+        let adaptive = try EmbeddedRungeKuttaSolver(.dormandPrince54, relativeTolerance: 1e-6, absoluteTolerance: 1e-8)
         #expect(throws: ContinuousDepthError.nonFinite(time: 0.25, statistics: SolverStatistics())) {
             _ = try adaptive.solve(OwnSolverProblems.logistic, initialState: y0, from: 0.25, to: 1)
         }
@@ -116,7 +116,7 @@ struct OwnSolverFailureTests {
     func blowUp() throws {
         let square = ClosureVectorField(dimension: 1) { y, _, _ in try y * y }
         let y0 = try Tensor([[1]])
-        let adaptive = try DormandPrince54Solver(relativeTolerance: 1e-6, absoluteTolerance: 1e-8)
+        let adaptive = try EmbeddedRungeKuttaSolver(.dormandPrince54, relativeTolerance: 1e-6, absoluteTolerance: 1e-8)
         let error = #expect(throws: ContinuousDepthError.self) {
             _ = try adaptive.solve(square, initialState: y0, from: 0, to: 2)
         }
@@ -144,7 +144,7 @@ struct OwnSolverFailureTests {
     func nanField() throws {
         let poisoned = ClosureVectorField(dimension: 1) { y, t, _ in try y.scaled(by: t > 0.5 ? .nan : -1) }
         let y0 = try Tensor([[1], [2]])
-        let adaptive = try DormandPrince54Solver(relativeTolerance: 1e-6, absoluteTolerance: 1e-8)
+        let adaptive = try EmbeddedRungeKuttaSolver(.dormandPrince54, relativeTolerance: 1e-6, absoluteTolerance: 1e-8)
         let error = #expect(throws: ContinuousDepthError.self) {
             _ = try adaptive.solve(poisoned, initialState: y0, from: 0, to: 1)
         }
@@ -171,7 +171,7 @@ struct OwnSolverFailureTests {
     @Test("More than maximumSteps attempts stops the solve with tooManySteps and the time reached")
     func tooManySteps() throws {
         let field = try OwnSolverProblems.rotationDecay(decay: 0, frequency: 10)
-        let solver = try DormandPrince54Solver(relativeTolerance: 1e-8, absoluteTolerance: 1e-8, maximumSteps: 5)
+        let solver = try EmbeddedRungeKuttaSolver(.dormandPrince54, relativeTolerance: 1e-8, absoluteTolerance: 1e-8, maximumSteps: 5)
         let error = #expect(throws: ContinuousDepthError.self) {
             _ = try solver.solve(field, initialState: try OwnSolverProblems.twoDimensionalStates(), from: 0, to: 10)
         }
@@ -189,7 +189,7 @@ struct OwnSolverFailureTests {
     @Test("A rejected step at hmin ends the solve with stepSizeTooSmall")
     func minimumStepSize() throws {
         let field = try OwnSolverProblems.rotationDecay(decay: 0, frequency: 50)
-        let solver = try DormandPrince54Solver(relativeTolerance: 1e-10, absoluteTolerance: 1e-10, initialStepSize: 0.5,
+        let solver = try EmbeddedRungeKuttaSolver(.dormandPrince54, relativeTolerance: 1e-10, absoluteTolerance: 1e-10, initialStepSize: 0.5,
                                                minimumStepSize: 0.1)
         let error = #expect(throws: ContinuousDepthError.self) {
             _ = try solver.solve(field, initialState: try OwnSolverProblems.twoDimensionalStates(), from: 0, to: 1)
@@ -208,7 +208,7 @@ struct OwnSolverFailureTests {
         }
         let y0 = try OwnSolverProblems.logisticStates()
         #expect(throws: FieldFailure()) {
-            _ = try DormandPrince54Solver(relativeTolerance: 1e-6, absoluteTolerance: 1e-8)
+            _ = try EmbeddedRungeKuttaSolver(.dormandPrince54, relativeTolerance: 1e-6, absoluteTolerance: 1e-8)
                 .solve(failing, initialState: y0, from: 0, to: 1)
         }
         #expect(throws: FieldFailure()) {
