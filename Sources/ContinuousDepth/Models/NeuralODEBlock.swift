@@ -134,7 +134,7 @@ public struct NeuralODEBlock: DifferentiableModel {
     /// The continuous and checkpointed adjoints of this block's solver, both ways
     /// with its own scheme: GSL steppers backwards with themselves (`rkf45` when
     /// they need a Jacobian), own embedded pairs with the same pair and options, own
-    /// fixed-step schemes with the same scheme and step count.
+    /// fixed-step schemes on the forward grid.
     func adjoints(for field: NeuralVectorField, initialState x0: Tensor) throws -> (ContinuousAdjoint, CheckpointedAdjoint) {
         if case .gsl = spec.solver {
             let solver = try gslSolver().estimatingInitialStep(for: field, initialState: x0, from: 0, to: spec.endTime)
@@ -142,14 +142,23 @@ public struct NeuralODEBlock: DifferentiableModel {
         }
         let options = try SolverOptions(relativeTolerance: spec.relativeTolerance, absoluteTolerance: spec.absoluteTolerance)
         let forward = try ownSolver()
-        let backward: @Sendable (SolverOptions) throws -> any ODESolver
         if let tableau = spec.solver.fixedStepTableau {
+            // The backward pass mirrors the forward grid h = t1/steps: the whole span in
+            // `steps` steps, or N checkpoint pieces (N the largest divisor of `steps` up to
+            // 16, so the checkpoints lie on the grid; no recomputation) of steps/N each.
             let steps = spec.steps
-            backward = { _ in try FixedStepSolver(tableau, stepCount: steps) }
-        } else if let tableau = spec.solver.adaptiveTableau {
-            backward = { options in try EmbeddedRungeKuttaSolver(tableau, options: options) }
-        } else {
+            let pieces = (1...Swift.min(16, steps)).last { steps % $0 == 0 } ?? 1
+            return (ContinuousAdjoint(forward: forward, options: options) { _ in try FixedStepSolver(tableau, stepCount: steps) },
+                    CheckpointedAdjoint(forward: forward, options: options, checkpointCount: pieces,
+                                        recomputedPointsPerInterval: 1) { _ in
+                        try FixedStepSolver(tableau, stepCount: steps / pieces)
+                    })
+        }
+        guard let tableau = spec.solver.adaptiveTableau else {
             throw ContinuousDepthError.invalidArgument("\(spec.solver) is not an own solver")
+        }
+        let backward: @Sendable (SolverOptions) throws -> any ODESolver = { options in
+            try EmbeddedRungeKuttaSolver(tableau, options: options)
         }
         return (ContinuousAdjoint(forward: forward, options: options, backward: backward),
                 CheckpointedAdjoint(forward: forward, options: options, backward: backward))

@@ -101,4 +101,15 @@ public enum NeuralODEGradientMethod: String, Sendable, CaseIterable {
     case adjoint
     /// The adjoint with the forward state re-integrated from checkpoints on each interval.
     case checkpointed
+
+    /// Parses a contract name (`backprop`, `adjoint`, `checkpointed`).
+    /// - Throws: `ContinuousDepthError.invalidOption(name: "gradient", …)` naming the value.
+    public init(option name: String) throws {
+        guard let method = NeuralODEGradientMethod(rawValue: name) else {
+            throw ContinuousDepthError.invalidOption(
+                name: "gradient", reason: "unknown value '\(name)' (expected "
+                    + NeuralODEGradientMethod.allCases.map(\.rawValue).joined(separator: ", ") + ")")
+        }
+        self = method
+    }
 }

@@ -104,12 +104,9 @@ public struct NeuralODESpec: Equatable, Sendable {
             }
         } ?? .dormandPrince5
         let gradient = try fields.gradient.map { name in
-            guard let method = NeuralODEGradientMethod(rawValue: name) else {
-                throw ContinuousDepthError.invalidArgument(
-                    "spec field 'gradient': unknown value '\(name)' (expected "
-                        + NeuralODEGradientMethod.allCases.map(\.rawValue).joined(separator: ", ") + ")")
+            do { return try NeuralODEGradientMethod(option: name) } catch {
+                throw ContinuousDepthError.invalidArgument("spec field 'gradient': \(error)")
             }
-            return method
         }
         return try NeuralODESpec(dimension: dim, hidden: hidden, activation: activation, endTime: fields.t1 ?? 1,
                                  solver: solver, relativeTolerance: fields.rtol ?? 1e-6,
