@@ -241,6 +241,15 @@ public final class GSLODESolver {
     ///   right-hand side or Jacobian threw, unchanged.
     public func solve(from t0: Double, to t1: Double, initial y0: [Double],
                       at outputTimes: [Double]) throws -> GSLODESolution {
+        try solve(from: t0, to: t1, initial: y0, at: outputTimes, observingSteps: nil)
+    }
+
+    /// The same solve, calling `observer` after every accepted step; when it
+    /// returns a time `tₛ` inside that step the solve stops there (a terminal
+    /// event): the solution holds the output times up to `tₛ` only. An error the
+    /// observer throws ends the solve and is rethrown unchanged.
+    public func solve(from t0: Double, to t1: Double, initial y0: [Double], at outputTimes: [Double],
+                      observingSteps observer: ((GSLAcceptedStep) throws -> Double?)?) throws -> GSLODESolution {
         GSL.disableAbortOnError()
         try checkInitialState(y0, at: t0)
         try checkTimes(from: t0, to: t1, outputTimes: outputTimes)
@@ -249,15 +258,22 @@ public final class GSLODESolver {
 
         var run = Run(t: t0, direction: direction, initialStep: direction * initialStepSize,
                       keepsKnots: keepsDenseOutput, dimension: dimension)
+        run.observer = observer
         run.recordKnot(state: state, derivative: nil)
         var states: [[Double]] = []
         states.reserveCapacity(outputTimes.count)
         do {
             switch outputMode {
             case .steppingOntoOutputTimes:
-                for target in outputTimes {
-                    while direction * (target - run.t) > 0 { try step(&run, towards: target) }
-                    states.append(Array(state))
+                outputs: for target in outputTimes {
+                    while direction * (target - run.t) > 0, run.stopTime == nil { try step(&run, towards: target) }
+                    if let stop = run.stopTime, direction * (target - stop) > 0 { break outputs }
+                    if run.stopTime != nil, target != run.t {
+                        // An output time inside the last step, before the stop: read it off the cubic.
+                        states.append(try run.lastStep?.state(at: target) ?? Array(state))
+                    } else {
+                        states.append(Array(state))
+                    }
                 }
             case .interpolating:
                 try interpolate(&run, outputTimes: outputTimes, into: &states)
@@ -269,7 +285,7 @@ public final class GSLODESolver {
             throw error
         }
         lastStatistics = statistics(acceptedSteps: run.acceptedSteps)
-        return GSLODESolution(times: outputTimes, states: states,
+        return GSLODESolution(times: Array(outputTimes.prefix(states.count)), states: states,
                               statistics: lastStatistics,
                               nextStepSize: Swift.min(Swift.max(abs(run.nextStepSize), minimumStepSize), maximumStepSize)
                                   * direction,
@@ -293,11 +309,12 @@ public final class GSLODESolver {
         let evolve = try evolution()
         let startDerivative = UnsafeBufferPointer(start: evolve.pointee.dydt_in, count: n)
         let endDerivative = UnsafeBufferPointer(start: evolve.pointee.dydt_out, count: n)
-        while next < outputTimes.count {
+        while next < outputTimes.count, run.stopTime == nil {
             _ = previous.update(fromContentsOf: state)
             let start = run.t
             try step(&run, towards: end)
-            while next < outputTimes.count, run.direction * (outputTimes[next] - run.t) <= 0 {
+            let reached = run.stopTime ?? run.t
+            while next < outputTimes.count, run.direction * (outputTimes[next] - reached) <= 0 {
                 let target = outputTimes[next]
                 if target == run.t {
                     states.append(Array(state))
@@ -323,6 +340,7 @@ public final class GSLODESolver {
             throw GSLODEError.tooManySteps(maximumSteps: maximumSteps, time: run.t)
         }
         let timeBefore = run.t
+        let startState = run.observer == nil ? [] : Array(state)
         let requested = driver.pointee.h
         let isCut = abs(requested) >= abs(target - run.t)
         let status = gsl_odeiv2_evolve_apply(
@@ -347,6 +365,23 @@ public final class GSLODESolver {
             let evolve = try evolution()
             run.recordKnot(state: state, derivative: UnsafeBufferPointer(start: evolve.pointee.dydt_out, count: dimension),
                            startDerivative: UnsafeBufferPointer(start: evolve.pointee.dydt_in, count: dimension))
+        }
+        if let observer = run.observer {
+            let evolve = try evolution()
+            let step = GSLAcceptedStep(
+                start: timeBefore, end: run.t, startState: startState,
+                startDerivative: Array(UnsafeBufferPointer(start: evolve.pointee.dydt_in, count: dimension)),
+                endState: Array(state),
+                endDerivative: Array(UnsafeBufferPointer(start: evolve.pointee.dydt_out, count: dimension)),
+                statistics: statistics(acceptedSteps: run.acceptedSteps))
+            run.lastStep = step
+            if let stop = try observer(step) {
+                guard stop.isFinite, run.direction * (stop - timeBefore) >= 0, run.direction * (run.t - stop) >= 0 else {
+                    throw GSLODEError.invalidArgument(
+                        reason: "the step observer stopped at t = \(stop), outside its step [\(timeBefore), \(run.t)]")
+                }
+                run.stopTime = stop
+            }
         }
         // A step cut short to land on `target` says little about the step size
         // the solution allows: keep the larger of the request and the new proposal.
@@ -383,6 +418,12 @@ public final class GSLODESolver {
         /// The control's proposal, ignoring the cuts that land steps on output times.
         var nextStepSize: Double
         let keepsKnots: Bool
+        /// Called after every accepted step; a returned time stops the solve there.
+        var observer: ((GSLAcceptedStep) throws -> Double?)?
+        /// The time where the observer stopped the solve.
+        var stopTime: Double?
+        /// The last accepted step, when an observer watches.
+        var lastStep: GSLAcceptedStep?
         var knotTimes: [Double] = []
         var knotStates: [Double] = []
         var knotDerivatives: [Double] = []

@@ -13,13 +13,17 @@ public struct GSLHermiteInterpolant: DenseInterpolant {
     /// `[batch, d]`.
     public let stateShape: [Int]
 
-    public init(_ denseOutput: GSLDenseOutput, stateShape: [Int]) {
+    /// Where the solve stopped inside its last step (a terminal event); `nil`: the last step end.
+    public let reachedTime: Double?
+
+    public init(_ denseOutput: GSLDenseOutput, stateShape: [Int], reachedTime: Double? = nil) {
         self.denseOutput = denseOutput
         self.stateShape = stateShape
+        self.reachedTime = reachedTime
     }
 
     public var startTime: Double { denseOutput.times[0] }
-    public var endTime: Double { denseOutput.times[denseOutput.times.count - 1] }
+    public var endTime: Double { reachedTime ?? denseOutput.times[denseOutput.times.count - 1] }
     public var order: Int { 3 }
 
     public func value(at t: Double) throws -> Tensor {

@@ -124,18 +124,15 @@ extension GSLNeuralODESolver: ODESolver {
     /// times (interpolated or stepped onto, `outputMode`) or at every step end,
     /// and with `keepingDenseOutput` the Hermite interpolant over the solve.
     ///
-    /// Events are not located on GSL solves yet: a non-empty `events` throws
-    /// `invalidOption(name: "events")`.
+    /// Events are located after every accepted step on its Hermite cubic by
+    /// Brent's method (`EventLocator`), to each event's `timeTolerance` on the
+    /// cubic (whose own error is `O(h⁴)`); a terminal event ends the solve there.
     /// - Throws: `ContinuousDepthError` (bad shape or option; `tooManySteps`,
     ///   `evaluationBudgetExhausted`, `nonFinite`, `stepSizeTooSmall` with the time
     ///   reached and the statistics), or the field's own error.
     public func solve<Field: VectorField>(_ field: Field, initialState x0: Tensor, from t0: Double, to t1: Double,
                                           saving schedule: OutputSchedule, events: [ODEEvent],
                                           keepingDenseOutput: Bool) throws -> Trajectory {
-        guard events.isEmpty else {
-            throw ContinuousDepthError.invalidOption(
-                name: "events", reason: "GSL solves do not locate events yet; use an own solver (dopri5) for events")
-        }
         let span = try IntegrationSpan(from: t0, to: t1, saving: schedule)
         var configuration = self
         // The starting-step choice evaluates f twice (f(t0, x0) and one probe); they
@@ -155,9 +152,9 @@ extension GSLNeuralODESolver: ODESolver {
         let trajectory: Trajectory
         do {
             if let outputTimes = span.outputTimes {
-                trajectory = try integrator.solve(from: t0, to: t1, initial: x0, at: outputTimes)
+                trajectory = try integrator.solve(from: t0, to: t1, initial: x0, at: outputTimes, events: events)
             } else {
-                trajectory = try integrator.solveSavingEveryStep(from: t0, to: t1, initial: x0)
+                trajectory = try integrator.solveSavingEveryStep(from: t0, to: t1, initial: x0, events: events)
             }
         } catch let error as ContinuousDepthError {
             throw error.adding(probe, budget: maximumEvaluations)

@@ -74,7 +74,7 @@ func gslFailureStatistics() throws {
     }
 }
 
-@Test("GSL's RMS norm and per-component atol follow SolverOptions; events are refused by name")
+@Test("GSL's RMS norm and per-component atol follow SolverOptions")
 func gslOptionsFollowTheProtocol() throws {
     let field = try Fixtures.neuralField(dimension: 2, hidden: 4, seed: 94)
     let x0 = try Fixtures.batch(4, 2, seed: 95)
@@ -90,16 +90,48 @@ func gslOptionsFollowTheProtocol() throws {
     let wrongWidth = GSLNeuralODESolver(stepType: .rkck, options: try SolverOptions(
         tolerance: try ErrorTolerance(relative: 1e-7, absolutePerComponent: [1e-9, 1e-9, 1e-9])))
     #expect(throws: ContinuousDepthError.self) { try wrongWidth.solve(field, initialState: x0, from: 0, to: 1) }
-    let event = try ODEEvent { t, _ in t - 0.5 }
-    #expect {
-        _ = try maximumSolver().solve(field, initialState: x0, from: 0, to: 1, saving: .times([1]), events: [event],
-                                      keepingDenseOutput: false)
-    } throws: { error in
-        guard case let ContinuousDepthError.invalidOption(name, _) = error else { return false }
-        return name == "events"
-    }
 }
 
-private func maximumSolver() throws -> GSLNeuralODESolver {
-    GSLNeuralODESolver(stepType: .rkck, options: try SolverOptions(relativeTolerance: 1e-7, absoluteTolerance: 1e-9))
+@Test("Events on GSL solves: the zero crossings of a harmonic oscillator at π and 2π, a terminal one stopping the solve",
+      arguments: [GSLOutputMode.interpolating, .steppingOntoOutputTimes])
+func gslEventsOnTheOscillator(mode: GSLOutputMode) throws {
+    let field = try Fixtures.linearField(try Fixtures.dampedRotation(alpha: 0, omega: 1))
+    let x0 = try Tensor([[1.0, 0.0]])  // x(t) = (cos t, sin t)
+    let solver = GSLNeuralODESolver(stepType: .rkck, options: try SolverOptions(
+        relativeTolerance: 1e-10, absoluteTolerance: 1e-12, norm: .maximum), outputMode: mode)
+    let crossing = try ODEEvent(timeTolerance: 1e-12) { _, x in x.scalars[1] }
+    let rising = try ODEEvent(direction: .increasing, timeTolerance: 1e-12) { _, x in x.scalars[1] }
+    let times = (1...14).map { Double($0) * 0.5 }
+    let all = try solver.solve(field, initialState: x0, from: 0, to: 7, saving: .times(times),
+                               events: [crossing, rising], keepingDenseOutput: false)
+    #expect(all.times == times)
+    #expect(all.events.map(\.index) == [0, 0, 1])
+    for (occurrence, expected) in zip(all.events, [Double.pi, 2 * .pi, 2 * .pi]) {
+        #expect(abs(occurrence.time - expected) <= 1e-7)
+        #expect(abs(occurrence.state.scalars[1]) <= 1e-7)
+    }
+    // Terminal at the first crossing: the outputs after π are left out, the dense output ends there.
+    let stop = try ODEEvent(isTerminal: true, timeTolerance: 1e-12) { _, x in x.scalars[1] }
+    let stopped = try solver.solve(field, initialState: x0, from: 0, to: 7, saving: .times(times), events: [stop],
+                                   keepingDenseOutput: true)
+    #expect(stopped.times == times.filter { $0 < .pi })
+    let event = try #require(stopped.terminalEvent)
+    #expect(abs(event.time - .pi) <= 1e-7)
+    #expect(abs(try #require(stopped.interpolant).endTime - event.time) == 0)
+    for (t, state) in zip(stopped.times, stopped.states) { #expect(abs(state.scalars[0] - cos(t)) <= 1e-7) }
+    // Every step: the grid ends with the event's state.
+    let grid = try solver.solve(field, initialState: x0, from: 0, to: 7, saving: .everyStep, events: [stop],
+                                keepingDenseOutput: false)
+    #expect(grid.times.last == (try #require(grid.terminalEvent)).time)
+    #expect(abs((try #require(grid.times.last)) - .pi) <= 1e-7)
+    #expect(abs(try #require(grid.states.last).scalars[0] + 1) <= 1e-7)
+    // A NaN event value is a typed error with the statistics so far.
+    let broken = try ODEEvent { t, _ in t > 1 ? .nan : 1 }
+    #expect {
+        _ = try solver.solve(field, initialState: x0, from: 0, to: 7, saving: .times([7]), events: [broken],
+                             keepingDenseOutput: false)
+    } throws: { error in
+        guard case let ContinuousDepthError.eventFunctionNotFinite(index, time, statistics) = error else { return false }
+        return index == 0 && time > 1 && statistics.acceptedSteps > 0
+    }
 }
