@@ -109,6 +109,7 @@ public struct EmbeddedRungeKuttaSolver: DifferentiableODESolver {
         var k1 = try f(y, t)
         tapeEvaluations += 1
         guard k1.value.isEntirelyFinite else { throw ContinuousDepthError.nonFinite(time: t0, statistics: statistics) }
+        var locator = try EventLocator(events, at: t0, state: x0.value, statistics: statistics)
 
         var h: Double
         if let initialStepSize = options.initialStepSize {
@@ -126,7 +127,6 @@ public struct EmbeddedRungeKuttaSolver: DifferentiableODESolver {
         h = direction * options.clampedStepSize(h)
 
         var output = OutputCollector(span: span, initialState: x0)
-        var locator = try EventLocator(events, at: t0, state: x0.value, statistics: statistics)
         var occurrences: [ODEEventOccurrence] = []
         var dense = keepingDenseOutput
             ? RungeKuttaDenseOutput(continuousExtension: continuousExtension, startTime: t0) : nil

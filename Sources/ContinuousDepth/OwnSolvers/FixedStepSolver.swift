@@ -50,7 +50,9 @@ public struct FixedStepSolver: DifferentiableODESolver {
                                           saving schedule: OutputSchedule, events: [ODEEvent],
                                           keepingDenseOutput: Bool) throws -> VariableTrajectory {
         guard events.isEmpty, !keepingDenseOutput else {
-            throw ContinuousDepthError.invalidOption(name: "events", reason: "not yet supported by FixedStepSolver")
+            throw ContinuousDepthError.invalidOption(
+                name: events.isEmpty ? "keepingDenseOutput" : "events",
+                reason: "FixedStepSolver has no dense output to locate events or interpolate on; use EmbeddedRungeKuttaSolver")
         }
         let span = try IntegrationSpan(from: t0, to: t1, saving: schedule)
         let grid = try FixedStepGrid(from: t0, to: t1, spacing: spacing)

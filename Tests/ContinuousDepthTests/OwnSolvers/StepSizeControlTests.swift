@@ -71,3 +71,71 @@ struct StepSizeControlTests {
         #expect(evaluations == 1)
     }
 }
+
+@Suite("PID controller, max norm and per-component tolerances")
+struct StepSizeControlExtensionTests {
+    @Test("PID (H312PID) factor: 0.9·errₙ^(−β₁/k)·errₙ₋₁^(−β₂/k)·errₙ₋₂^(−β₃/k); rejections use err^(−1/k)")
+    func pidFactor() throws {
+        let controller = try ProportionalIntegralDerivativeController()
+        var history = StepSizeHistory()
+        let k = 5.0
+        let first = controller.decide(errorNorm: 0.5, errorOrder: 5, history: &history)
+        #expect(first.isAccepted && abs(first.factor - 0.9 * pow(0.5, -1.0 / 18 / k)) <= 1e-15)
+        let second = controller.decide(errorNorm: 0.25, errorOrder: 5, history: &history)
+        #expect(abs(second.factor - 0.9 * pow(0.25, -1.0 / 18 / k) * pow(0.5, -1.0 / 9 / k)) <= 1e-15)
+        let third = controller.decide(errorNorm: 0.1, errorOrder: 5, history: &history)
+        let expected = 0.9 * pow(0.1, -1.0 / 18 / k) * pow(0.25, -1.0 / 9 / k) * pow(0.5, -1.0 / 18 / k)
+        #expect(abs(third.factor - expected) <= 1e-15)
+        let rejected = controller.decide(errorNorm: 3, errorOrder: 5, history: &history)
+        #expect(!rejected.isAccepted && abs(rejected.factor - 0.9 * pow(3, -1 / k)) <= 1e-15)
+        #expect(controller.decide(errorNorm: 1e-3, errorOrder: 5, history: &history).factor <= 1)
+        #expect(throws: ContinuousDepthError.self) { _ = try ProportionalIntegralDerivativeController(beta1: 0, beta2: 0, beta3: 0) }
+    }
+
+    @Test("PI with (0.7, 0.4) equals PID with (0.7, −0.4, 0) on any error sequence")
+    func piIsPIDWithoutDerivative() throws {
+        let pi = ProportionalIntegralController.standard
+        let pid = try ProportionalIntegralDerivativeController(beta1: 0.7, beta2: -0.4, beta3: 0)
+        var (a, b) = (StepSizeHistory(), StepSizeHistory())
+        for err in [0.5, 0.01, 0.3, 0.9, 0.002, 0.7] {
+            let (x, y) = (pi.decide(errorNorm: err, errorOrder: 5, history: &a), pid.decide(errorNorm: err, errorOrder: 5, history: &b))
+            #expect(x.isAccepted == y.isAccepted && abs(x.factor - y.factor) <= 1e-14 * x.factor)
+        }
+    }
+
+    @Test("The PID controller solves within tolerance and takes a different step sequence than PI")
+    func pidSolves() throws {
+        let field = try OwnSolverProblems.rotationDecay(decay: 0.2, frequency: 3)
+        let x0 = try OwnSolverProblems.twoDimensionalStates()
+        let exact = try OwnSolverProblems.rotationDecayExact(x0, at: 5, decay: 0.2, frequency: 3)
+        let pid = try EmbeddedRungeKuttaSolver(.tsitouras54, options: SolverOptions(relativeTolerance: 1e-8, absoluteTolerance: 1e-10),
+                                               controller: try ProportionalIntegralDerivativeController())
+        let pi = try EmbeddedRungeKuttaSolver(.tsitouras54, relativeTolerance: 1e-8, absoluteTolerance: 1e-10)
+        let a = try pid.solve(field, initialState: x0, from: 0, to: 5, saving: .everyStep)
+        let b = try pi.solve(field, initialState: x0, from: 0, to: 5, saving: .everyStep)
+        #expect(try OwnSolverProblems.maximumError(try #require(a.finalState), exact) <= 1e-6)
+        #expect(a.times != b.times)
+    }
+
+    @Test("The max norm is maxᵢ |eᵢ|/sᵢ; per-component atol uses d or batch·d values and is checked against the shape")
+    func maximumNormAndPerComponentTolerance() throws {
+        let e = Tensor([1e-6, -2e-6]), y0 = Tensor([1, -3]), y1 = Tensor([1.5, -2])
+        let maximum = try ErrorTolerance(relative: 1e-6, absolute: 1e-6, norm: .maximum)
+        #expect(abs(try maximum.norm(of: e, from: y0, to: y1) - 0.5) <= 1e-15)  // ratios 0.4 and 0.5
+        #expect(try maximum.norm(of: Tensor([.nan, 0]), from: y0, to: y1).isNaN)
+        #expect(try maximum.norm(of: e, from: y0, to: Tensor([1.5, .infinity])).isNaN)
+        // atol per component [batch = 2, d = 2]: d values repeat over rows.
+        let perComponent = try ErrorTolerance(relative: 1e-6, absolutePerComponent: [1e-6, 0], norm: .maximum)
+        let error = try Tensor([[1e-6, 1e-6], [0, 2e-6]]), state = try Tensor([[0, 1], [0, 2]])
+        // scales: row 0 (1e-6, 1e-6), row 1 (1e-6, 2e-6): ratios 1, 1, 0, 1.
+        #expect(abs(try perComponent.norm(of: error, from: state, to: state) - 1) <= 1e-15)
+        #expect(throws: ContinuousDepthError.self) { try perComponent.check(stateShape: [2, 3]) }
+        try perComponent.check(stateShape: [1, 2])
+        // Through a solver: a tolerance of the wrong length fails before any evaluation.
+        let options = try SolverOptions(tolerance: try ErrorTolerance(relative: 1e-6, absolutePerComponent: [1, 2]))
+        let solver = try EmbeddedRungeKuttaSolver(.dormandPrince54, options: options)
+        #expect(throws: ContinuousDepthError.self) {
+            _ = try solver.solve(OwnSolverProblems.logistic, initialState: try OwnSolverProblems.logisticStates(), from: 0, to: 1)
+        }
+    }
+}
