@@ -14,8 +14,11 @@ public enum GSLODEError: Error, Equatable, Sendable, CustomStringConvertible {
     case missingJacobian(stepType: GSLStepType)
     /// Output times must be ordered in the direction of integration and lie in `[t0, t1]`.
     case outputTimesInvalid(index: Int, time: Double, reason: String)
-    /// More than `maximumSteps` accepted steps were needed; `time` is where the solve stopped.
+    /// More than `maximumSteps` attempted steps (accepted + rejected) were needed; `time` is where the solve stopped.
     case tooManySteps(maximumSteps: Int, time: Double)
+    /// The next evaluation of `f` would have exceeded `maximumEvaluations`; `time` is
+    /// the end of the last accepted step.
+    case evaluationBudgetExhausted(maximumEvaluations: Int, time: Double)
     /// The step size proposed by the controller fell below `minimumStepSize` (GSL_ENOPROG).
     case stepSizeBelowMinimum(time: Double, stepSize: Double, minimumStepSize: Double)
     /// The tolerance cannot be met even by the smallest step that still changes
@@ -43,8 +46,11 @@ public enum GSLODEError: Error, Equatable, Sendable, CustomStringConvertible {
         case let .outputTimesInvalid(index, time, reason):
             return "output time \(time) at index \(index): \(reason)"
         case let .tooManySteps(maximumSteps, time):
-            return "more than \(maximumSteps) steps needed; stopped at t = \(time). "
+            return "more than \(maximumSteps) attempted steps needed; stopped at t = \(time). "
                 + "Raise maximumSteps or loosen the tolerances"
+        case let .evaluationBudgetExhausted(maximumEvaluations, time):
+            return "the budget of \(maximumEvaluations) evaluations of f is exhausted; stopped at t = \(time). "
+                + "Raise maximumEvaluations or loosen the tolerances"
         case let .stepSizeBelowMinimum(time, stepSize, minimumStepSize):
             return "step size \(stepSize) at t = \(time) fell below minimumStepSize \(minimumStepSize)"
         case let .stepSizeUnderflow(time, stepSize):

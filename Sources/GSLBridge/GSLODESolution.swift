@@ -13,13 +13,19 @@ public struct GSLODESolution: Equatable, Sendable {
     /// for fixed-step solves. A solve that continues from there, or returns from
     /// there (an adjoint's backward pass), can start with it.
     public let nextStepSize: Double?
+    /// The states and derivatives at every step end, to read `y(t)` anywhere in the
+    /// solved interval (`GSLDenseOutput`); nil for fixed-step solves and when the
+    /// solver does not keep it (`GSLODESolver.keepsDenseOutput`).
+    public let denseOutput: GSLDenseOutput?
 
     /// Creates a solution from matching lists of times and states.
-    public init(times: [Double], states: [[Double]], statistics: GSLODEStatistics, nextStepSize: Double? = nil) {
+    public init(times: [Double], states: [[Double]], statistics: GSLODEStatistics, nextStepSize: Double? = nil,
+                denseOutput: GSLDenseOutput? = nil) {
         self.times = times
         self.states = states
         self.statistics = statistics
         self.nextStepSize = nextStepSize
+        self.denseOutput = denseOutput
     }
 
     /// The state at the last output time (`nil` when there are no outputs).

@@ -62,12 +62,15 @@ extension GSLODESolver {
                 states.append(Array(state))
             }
         } catch {
+            lastStatistics = statistics(acceptedSteps: times.count - 1)
+            lastStatistics.rejectedSteps = 0
             resetAfterFailure()
             throw error
         }
         // No step is ever retried here, whatever GSL's evolve object recorded.
         var fixedStepStatistics = statistics(acceptedSteps: stepCount)
         fixedStepStatistics.rejectedSteps = 0
+        lastStatistics = fixedStepStatistics
         return GSLODESolution(times: times, states: states, statistics: fixedStepStatistics)
     }
 

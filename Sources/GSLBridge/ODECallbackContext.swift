@@ -16,6 +16,8 @@ final class ODECallbackContext {
     var pendingError: (any Error)?
     var rightHandSideEvaluations = 0
     var jacobianEvaluations = 0
+    /// The most evaluations of `f` one solve may make (`nil`: no budget).
+    var evaluationBudget: Int?
 
     init(system: GSLODESystem) {
         dimension = system.dimension
@@ -34,6 +36,11 @@ final class ODECallbackContext {
     func evaluateRightHandSide(_ t: Double, _ y: UnsafePointer<Double>,
                                _ dydt: UnsafeMutablePointer<Double>) -> Int32 {
         if pendingError != nil { return ODECallbackContext.badFunction }
+        if let evaluationBudget, rightHandSideEvaluations >= evaluationBudget {
+            // The solver replaces `t` (a stage time) by the time its last accepted step reached.
+            pendingError = GSLODEError.evaluationBudgetExhausted(maximumEvaluations: evaluationBudget, time: t)
+            return ODECallbackContext.badFunction
+        }
         rightHandSideEvaluations += 1
         let output = UnsafeMutableBufferPointer(start: dydt, count: dimension)
         do {

@@ -14,6 +14,16 @@ import Foundation
 /// With every `wᵢ = 1` it takes exactly GSL's steps. A component with `wᵢ = 0`
 /// is left out of the test: the norm becomes a seminorm.
 ///
+/// Two generalisations make GSL accept the options of the own solvers
+/// (`SolverOptions`): one `atolᵢ` per component in `Dᵢ = atolᵢ + rtol·|yᵢ|`,
+/// and the RMS norm over the tested components (those with `wᵢ > 0`, `m` of them)
+///
+///     r = √( (1/m) Σ (wᵢ·|errᵢ| / Dᵢ)² )
+///
+/// in place of the maximum (the norm of Hairer's `dopri5`, torchdiffeq and
+/// diffrax), with GSL's step-size rule above unchanged. A component with `Dᵢ = 0`
+/// and `errᵢ = 0` counts as 0.
+///
 /// Implicit and multistep steppers also ask the control for per-component
 /// levels (`errlevel`) to stop their inner iterations; they get `Dᵢ / wᵢ`, and
 /// an excluded component keeps the unweighted `Dᵢ`, so those iterations still
@@ -50,7 +60,8 @@ final class WeightedErrorControl {
     /// - Throws: `GSLODEError.library` if GSL cannot allocate or initialise it
     ///   (the driver keeps its old control then).
     func install(in driver: UnsafeMutablePointer<gsl_odeiv2_driver>, weights: [Double],
-                 absoluteTolerance: Double, relativeTolerance: Double) throws {
+                 absoluteTolerance: Double, relativeTolerance: Double,
+                 absoluteTolerances: [Double]? = nil, rootMeanSquare: Bool = false) throws {
         guard let control = gsl_odeiv2_control_alloc(controlType) else {
             throw GSLODEError.library(operation: "gsl_odeiv2_control_alloc", error: .outOfMemory)
         }
@@ -59,7 +70,10 @@ final class WeightedErrorControl {
             gsl_odeiv2_control_free(control)
             throw GSLODEError.library(operation: "gsl_odeiv2_control_init", error: GSLError(code: status))
         }
-        state.assumingMemoryBound(to: WeightedControlState.self).pointee.weights = weights
+        let typed = state.assumingMemoryBound(to: WeightedControlState.self)
+        typed.pointee.weights = weights
+        typed.pointee.absoluteTolerances = absoluteTolerances ?? []
+        typed.pointee.rootMeanSquare = rootMeanSquare
         gsl_odeiv2_control_free(driver.pointee.c)
         driver.pointee.c = control
         gsl_odeiv2_control_set_driver(control, driver)
@@ -76,6 +90,10 @@ private struct WeightedControlState {
     var stateFactor = 1.0
     var derivativeFactor = 0.0
     var weights: [Double] = []
+    /// `atolᵢ` per component; empty: `absoluteTolerance` for every component.
+    var absoluteTolerances: [Double] = []
+    /// RMS over the tested components instead of the maximum.
+    var rootMeanSquare = false
 }
 
 private func weightedControlAllocate() -> UnsafeMutableRawPointer? {
@@ -111,6 +129,9 @@ private func weightedControlAdjust(_ rawState: UnsafeMutableRawPointer?, _ dimen
     let safety = 0.9
     let hOld = h.pointee
     var rmax = Double.leastNormalMagnitude  // DBL_MIN
+    if state.pointee.rootMeanSquare || !state.pointee.absoluteTolerances.isEmpty {
+        rmax = Swift.max(rmax, generalisedRatio(state, dimension, y, yerr, yp, hOld))
+    } else {
     state.pointee.weights.withUnsafeBufferPointer { weights in
         let count = min(dimension, weights.count)
         // A zero weight gives r = 0 (or NaN when Dᵢ = 0), which the maximum below
@@ -130,6 +151,7 @@ private func weightedControlAdjust(_ rawState: UnsafeMutableRawPointer?, _ dimen
             }
         }
     }
+    }
     if rmax > 1.1 {
         // Decrease, by no more than a factor of 5, and by S more than the error suggests.
         var r = safety / pow(rmax, 1.0 / Double(order))
@@ -147,13 +169,41 @@ private func weightedControlAdjust(_ rawState: UnsafeMutableRawPointer?, _ dimen
     return Int32(GSL_ODEIV_HADJ_NIL)
 }
 
+/// `r` with per-component `atolᵢ` and/or the RMS norm (see `WeightedErrorControl`).
+private func generalisedRatio(_ state: UnsafeMutablePointer<WeightedControlState>, _ dimension: Int,
+                              _ y: UnsafePointer<Double>, _ yerr: UnsafePointer<Double>,
+                              _ yp: UnsafePointer<Double>?, _ hOld: Double) -> Double {
+    let (epsRel, epsAbs) = (state.pointee.relativeTolerance, state.pointee.absoluteTolerance)
+    let (aY, aDydt) = (state.pointee.stateFactor, state.pointee.derivativeFactor)
+    let weights = state.pointee.weights
+    let tolerances = state.pointee.absoluteTolerances
+    let rootMeanSquare = state.pointee.rootMeanSquare
+    var largest = 0.0
+    var sumOfSquares = 0.0
+    var tested = 0
+    for i in 0..<min(dimension, weights.count) where weights[i] > 0 {
+        let atol = tolerances.isEmpty ? epsAbs : tolerances[i]
+        let derivativeTerm = (aDydt == 0 || yp == nil) ? 0 : aDydt * Swift.abs(hOld * (yp?[i] ?? 0))
+        let d0 = epsRel * (aY * Swift.abs(y[i]) + derivativeTerm) + atol
+        let error = weights[i] * Swift.abs(yerr[i])
+        let r = error == 0 ? 0 : error / Swift.abs(d0)
+        if r.isNaN { return .infinity }
+        largest = Swift.max(largest, r)
+        sumOfSquares += r * r
+        tested += 1
+    }
+    guard tested > 0 else { return 0 }
+    return rootMeanSquare ? (sumOfSquares / Double(tested)).squareRoot() : largest
+}
+
 private func weightedControlErrorLevel(_ rawState: UnsafeMutableRawPointer?, _ y: Double, _ dydt: Double,
                                        _ h: Double, _ index: Int, _ level: UnsafeMutablePointer<Double>?) -> Int32 {
     guard let rawState, let level else { return Int32(GSL_EFAULT) }
     let state = rawState.assumingMemoryBound(to: WeightedControlState.self)
     let d0 = state.pointee.relativeTolerance
         * (state.pointee.stateFactor * Swift.abs(y) + state.pointee.derivativeFactor * Swift.abs(h * dydt))
-        + state.pointee.absoluteTolerance
+        + (index < state.pointee.absoluteTolerances.count
+            ? state.pointee.absoluteTolerances[index] : state.pointee.absoluteTolerance)
     let weight = index < state.pointee.weights.count ? state.pointee.weights[index] : 1
     level.pointee = weight > 0 ? d0 / weight : d0
     return level.pointee > 0 ? GSLError.successCode : Int32(GSL_ESANITY)

@@ -39,6 +39,8 @@ struct Train: ParsableCommand {
     @Option(help: "Neural ODE relative tolerance.") var rtol: Double = 1e-5
     @Option(help: "Neural ODE absolute tolerance.") var atol: Double = 1e-7
     @Option(help: "Neural ODE steps for fixed-step solvers.") var steps: Int = 10
+    @Option(help: "Neural ODE gradient: backprop | adjoint | checkpointed (default: backprop for own solvers, adjoint for GSL).")
+    var gradient: String?
     @Option(help: "Epochs.") var epochs: Int = 50
     @Option(help: "Mini-batch size.") var batchSize: Int = 32
     @Option(help: "Optimiser: adam | sgd.") var optimizer: OptimizerName = .adam
@@ -150,7 +152,8 @@ enum NeuralODETraining {
                       embedding: Embedding, trainer: inout Trainer) throws -> Result {
         let spec = try NeuralODESpec(dimension: width, hidden: command.hidden, activation: command.parseActivation(),
                                      endTime: command.t1, solver: NeuralODESolverChoice(name: command.solver),
-                                     relativeTolerance: command.rtol, absoluteTolerance: command.atol, steps: command.steps)
+                                     relativeTolerance: command.rtol, absoluteTolerance: command.atol, steps: command.steps,
+                                     gradient: try command.gradient.map(NeuralODEGradientMethod.init(option:)))
         let block = try NeuralODEBlock(spec: spec, seed: command.seed)
         var classifier = try Classifier(inputWidth: data.featureCount, stateWidth: width, outputs: data.classCount,
                                         embedding: embedding, body: block, seed: command.seed &+ 2)

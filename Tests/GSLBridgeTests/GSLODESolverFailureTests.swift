@@ -1,4 +1,5 @@
 // SPDX-License-Identifier: GPL-3.0-or-later
+import Foundation
 import Testing
 import GSLBridge
 
@@ -68,26 +69,96 @@ func jacobianErrorIsRethrown() throws {
     }
 }
 
-@Test("Needing more than maximumSteps accepted steps throws tooManySteps with the time reached")
+@Test("Needing more than maximumSteps attempted steps throws tooManySteps with the time reached and keeps the statistics")
 func maximumStepsIsEnforced() throws {
     let tolerance = 1e-10
     let unlimited = try GSLODESolver(system: ReferenceSystems.oscillator, stepType: .rkf45,
                                      relativeTolerance: tolerance, absoluteTolerance: tolerance)
-    let needed = try unlimited.solve(from: 0, to: 10, initial: [1, 0], at: [5, 10]).statistics.acceptedSteps
+    let full = try unlimited.solve(from: 0, to: 10, initial: [1, 0], at: [5, 10]).statistics
+    let needed = full.acceptedSteps + full.rejectedSteps
+    #expect(full.rejectedSteps > 0)  // the ramp-up from h₀ = 1e-6 rejects some attempts
 
     let exact = try GSLODESolver(system: ReferenceSystems.oscillator, stepType: .rkf45,
                                  relativeTolerance: tolerance, absoluteTolerance: tolerance, maximumSteps: needed)
     _ = try exact.solve(from: 0, to: 10, initial: [1, 0], at: [5, 10])
 
+    // Fewer attempts than the accepted steps alone: the rejections count too.
+    let limit = full.acceptedSteps - 1
     let short = try GSLODESolver(system: ReferenceSystems.oscillator, stepType: .rkf45,
-                                 relativeTolerance: tolerance, absoluteTolerance: tolerance,
-                                 maximumSteps: needed - 1)
+                                 relativeTolerance: tolerance, absoluteTolerance: tolerance, maximumSteps: limit)
     do {
         _ = try short.solve(from: 0, to: 10, initial: [1, 0], at: [5, 10])
         Issue.record("maximumSteps was not enforced")
     } catch let GSLODEError.tooManySteps(maximumSteps, time) {
-        #expect(maximumSteps == needed - 1)
+        #expect(maximumSteps == limit)
         #expect(time > 5 && time < 10)
+        let spent = short.lastStatistics
+        #expect(spent.acceptedSteps + spent.rejectedSteps == limit)
+        #expect(spent.acceptedSteps == full.acceptedSteps - 1 - full.rejectedSteps)
+        #expect(spent.rightHandSideEvaluations > 0 && spent.rightHandSideEvaluations < full.rightHandSideEvaluations)
+    }
+}
+
+@Test("An evaluation budget stops the solve before f is evaluated once more than allowed, keeping the statistics",
+      arguments: [GSLStepType.rkf45, .rk8pd, .msadams, .rk4imp])
+func evaluationBudgetIsEnforced(stepType: GSLStepType) throws {
+    let unlimited = try GSLODESolver(system: ReferenceSystems.oscillator, stepType: stepType,
+                                     relativeTolerance: 1e-8, absoluteTolerance: 1e-8)
+    let needed = try unlimited.solve(from: 0, to: 10, initial: [1, 0]).statistics.rightHandSideEvaluations
+    let enough = try GSLODESolver(system: ReferenceSystems.oscillator, stepType: stepType,
+                                  relativeTolerance: 1e-8, absoluteTolerance: 1e-8, maximumEvaluations: needed)
+    #expect(try enough.solve(from: 0, to: 10, initial: [1, 0]).statistics.rightHandSideEvaluations == needed)
+    let budget = needed / 2
+    let short = try GSLODESolver(system: ReferenceSystems.oscillator, stepType: stepType,
+                                 relativeTolerance: 1e-8, absoluteTolerance: 1e-8, maximumEvaluations: budget)
+    do {
+        _ = try short.solve(from: 0, to: 10, initial: [1, 0])
+        Issue.record("the evaluation budget was not enforced")
+    } catch let GSLODEError.evaluationBudgetExhausted(maximumEvaluations, time) {
+        #expect(maximumEvaluations == budget)
+        #expect(time > 0 && time < 10)
+        #expect(short.lastStatistics.rightHandSideEvaluations == budget)
+        #expect(short.lastStatistics.acceptedSteps > 0)
+    }
+    // The solver is usable again after the failure.
+    #expect(throws: Never.self) { try enough.solve(from: 0, to: 1, initial: [1, 0]) }
+    #expect(throws: GSLODEError.self) {
+        try GSLODESolver(system: ReferenceSystems.oscillator, stepType: stepType,
+                         relativeTolerance: 1e-8, absoluteTolerance: 1e-8, maximumEvaluations: 0)
+    }
+}
+
+@Test("Per-component atol and the RMS norm: unit weights with a constant atol list take GSL's own steps; RMS takes fewer")
+func perComponentToleranceAndRootMeanSquare() throws {
+    let times = [2.5, 5.0]
+    let plain = try GSLODESolver(system: ReferenceSystems.oscillator, stepType: .rkck,
+                                 relativeTolerance: 1e-7, absoluteTolerance: 1e-9)
+    let listed = try GSLODESolver(system: ReferenceSystems.oscillator, stepType: .rkck,
+                                  relativeTolerance: 1e-7, absoluteTolerance: 1e-9, absoluteTolerances: [1e-9, 1e-9])
+    let a = try plain.solve(from: 0, to: 5, initial: [1, 0], at: times)
+    let b = try listed.solve(from: 0, to: 5, initial: [1, 0], at: times)
+    #expect(a.statistics == b.statistics)
+    #expect(a.states == b.states)
+    // The RMS of two ratios never exceeds their maximum, so RMS accepts longer steps.
+    let rms = try GSLODESolver(system: ReferenceSystems.oscillator, stepType: .rkck,
+                               relativeTolerance: 1e-7, absoluteTolerance: 1e-9, errorNorm: .rootMeanSquare)
+    let c = try rms.solve(from: 0, to: 5, initial: [1, 0], at: times)
+    #expect(c.statistics.acceptedSteps <= a.statistics.acceptedSteps)
+    #expect(abs(c.states[1][0] - cos(5)) <= 1e-5)
+    // A loose atol on component 1 alone makes the solve cheaper than a tight one on both.
+    let loose = try GSLODESolver(system: ReferenceSystems.oscillator, stepType: .rkck, relativeTolerance: 1e-12,
+                                 absoluteTolerance: 1e-12, absoluteTolerances: [1e-12, 1e-2])
+    let tight = try GSLODESolver(system: ReferenceSystems.oscillator, stepType: .rkck, relativeTolerance: 1e-12,
+                                 absoluteTolerance: 1e-12)
+    #expect(try loose.solve(from: 0, to: 5, initial: [1, 0]).statistics.acceptedSteps
+            <= (try tight.solve(from: 0, to: 5, initial: [1, 0]).statistics.acceptedSteps))
+    #expect(throws: GSLODEError.self) {
+        try GSLODESolver(system: ReferenceSystems.oscillator, stepType: .rkck, relativeTolerance: 1e-7,
+                         absoluteTolerance: 1e-9, absoluteTolerances: [1e-9])
+    }
+    #expect(throws: GSLODEError.self) {
+        try GSLODESolver(system: ReferenceSystems.oscillator, stepType: .rkck, relativeTolerance: 1e-7,
+                         absoluteTolerance: 1e-9, absoluteTolerances: [1e-9, -1])
     }
 }
 

@@ -60,6 +60,11 @@ struct NodeBatch {
         /// `ContinuousAdjoint` (seminorm) with GSL's Prince–Dormand 8(9) both ways:
         /// 13 evaluations a step, far fewer steps at tight tolerances.
         case adjointPrinceDormand8 = "adjoint-rk8pd"
+        /// `ContinuousAdjoint` (seminorm) with the own Dormand–Prince 5(4) both ways
+        /// (RMS norm, as the peers' adjoints with Dopri5).
+        case adjointDormandPrince = "adjoint-dopri5"
+        /// `ContinuousAdjoint` (seminorm) with the own Tsitouras 5(4) both ways.
+        case adjointTsitouras = "adjoint-tsit5"
         /// `CheckpointedAdjoint` (GSL; `checkpointCount` intervals, no recomputation).
         case checkpointed
         /// `BackpropThroughSolver` on own Dormand–Prince 5(4).
@@ -111,6 +116,13 @@ struct NodeBatch {
                                          backwardStepType: stepType,
                                          errorNorm: method == .adjointFullState ? .fullState : .seminorm)
                 .gradient(of: field, initialState: initialState, from: 0, observationTimes: [endTime], loss: loss)
+        case .adjointDormandPrince, .adjointTsitouras:
+            let tableau: ButcherTableau = method == .adjointDormandPrince ? .dormandPrince54 : .tsitouras54
+            let options = try SolverOptions(relativeTolerance: rtol, absoluteTolerance: atol)
+            return try ContinuousAdjoint(forward: try EmbeddedRungeKuttaSolver(tableau, options: options), options: options) {
+                try EmbeddedRungeKuttaSolver(tableau, options: $0)
+            }
+            .gradient(of: field, initialState: initialState, from: 0, observationTimes: [endTime], loss: loss)
         case .checkpointed:
             return try CheckpointedAdjoint(solver: gslSolver(relativeTolerance: rtol, absoluteTolerance: atol),
                                            backwardStepType: NodeBatch.gslStepType,

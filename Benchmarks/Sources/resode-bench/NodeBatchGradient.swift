@@ -11,6 +11,8 @@ import ResODE
 /// - `fwd`: the forward solve, own Dormand–Prince 5(4) — torchdiffeq `dopri5`, diffrax `Dopri5`;
 /// - `adjoint`: `ContinuousAdjoint` (GSL rkck both ways, seminorm) — torchdiffeq
 ///   `odeint_adjoint`, diffrax `BacksolveAdjoint`;
+/// - `adjoint-dopri5`, `adjoint-tsit5`: `ContinuousAdjoint` with the own Dormand–Prince
+///   or Tsitouras 5(4) both ways (seminorm, RMS norm) — the same peers as `adjoint`;
 /// - `backprop`: `BackpropThroughSolver` on own Dormand–Prince 5(4) — torchdiffeq
 ///   backprop through `odeint`, diffrax `RecursiveCheckpointAdjoint`.
 ///
@@ -36,7 +38,8 @@ struct NodeBatchGradient: Workload {
         }
         self.name = name
         problem = try NodeBatch(data: data, endTime: name.hasPrefix("W3-t10") ? 10 : 1)
-        methods = name.hasSuffix("-gsl") ? [.forwardGSL, .checkpointed] : [.forward, .adjoint, .backprop]
+        methods = name.hasSuffix("-gsl") ? [.forwardGSL, .checkpointed]
+            : [.forward, .adjoint, .adjointDormandPrince, .adjointTsitouras, .backprop]
     }
 
     var summary: String {

@@ -9,7 +9,7 @@ enum NodeSpiralReference {
 
     static func solution(_ problem: NodeSpiral) throws -> (solution: Tensor, statistics: SolverStatistics) {
         if let cached { return cached }
-        let trajectory = try problem.solve(.gsl(.rk8pd), relativeTolerance: 1e-13, absoluteTolerance: 1e-13)
+        let trajectory = try problem.solve(.gsl(.rk8pd, .steppingOntoOutputTimes), relativeTolerance: 1e-13, absoluteTolerance: 1e-13)
         let result = (try problem.stacked(trajectory), trajectory.statistics)
         cached = result
         return result
@@ -28,7 +28,8 @@ extension NodeSpiralSolve {
         let (reference, referenceStatistics) = try NodeSpiralReference.solution(problem)
         switch method {
         case .dormandPrince54: return try verifyAll(peers: peers, reference: reference, referenceStatistics: referenceStatistics)
-        case .gsl(let type): return try verifyAgainstC(type, peers: peers, reference: reference)
+        case .gsl(let type, .steppingOntoOutputTimes): return try verifyAgainstC(type, peers: peers, reference: reference)
+        case .gsl(let type, .interpolating): return try verifyAgainstStepping(type, reference: reference)
         }
     }
 
@@ -55,7 +56,7 @@ extension NodeSpiralSolve {
             let trajectory = try problem.solve(method)
             let (final, all) = try NodeSpiral.errors(of: try problem.stacked(trajectory), against: reference)
             let s = trajectory.statistics
-            let norm = method == .dormandPrince54 ? "RMS" : "max"
+            let norm = method.tableau != nil ? "RMS" : "max"
             rows.append(["ResODE \(method)", norm, String(s.functionEvaluations), "\(s.acceptedSteps) (\(s.rejectedSteps))",
                          MarkdownTable.scientific(final), MarkdownTable.scientific(all)])
         }
@@ -101,6 +102,35 @@ extension NodeSpiralSolve {
                        MarkdownTable.integer(result.integer("nfe")), MarkdownTable.integer(result.integer("steps")),
                        MarkdownTable.integer(result.integer("failed_steps")), difference)
         return [line, try ratioToC(peers: peers)]
+    }
+
+    /// The dense-output solve against the same stepper stepping onto every output
+    /// time: NFE, steps, errors (x(25) and over all outputs), and the CPU time of
+    /// both in three interleaved rounds of 10 solves.
+    private func verifyAgainstStepping(_ type: GSLStepType, reference: Tensor) throws -> [String] {
+        let stepping = NodeSpiral.Method.gsl(type, .steppingOntoOutputTimes)
+        var rows: [[String]] = []
+        var times: [[Double]] = [[], []]
+        for candidate in [stepping, method] {
+            let trajectory = try problem.solve(candidate)
+            let (final, all) = try NodeSpiral.errors(of: try problem.stacked(trajectory), against: reference)
+            let s = trajectory.statistics
+            rows.append(["ResODE \(candidate)", String(s.functionEvaluations), "\(s.acceptedSteps) (\(s.rejectedSteps))",
+                         MarkdownTable.scientific(final), MarkdownTable.scientific(all)])
+        }
+        for _ in 0..<3 {
+            for (k, candidate) in [stepping, method].enumerated() {
+                times[k].append(try TimingSample.measure(runs: 10, warmup: 2) { _ = try problem.solve(candidate) }.cpuMedian)
+            }
+        }
+        let (before, after) = (medianOf(times[0]), medianOf(times[1]))
+        rows[0].append(MarkdownTable.milliseconds(before))
+        rows[1].append(MarkdownTable.milliseconds(after))
+        return ["\(name): GSL \(type.rawValue) stepping onto the 1000 output times vs the Hermite dense output "
+                + "(rtol 1e-7, atol 1e-9; CPU ms: median of 3 interleaved rounds of 10 solves; dense / stepping = "
+                + MarkdownTable.ratio(after, before) + "×)", ""]
+            + MarkdownTable.lines(["solve", "NFE", "steps (rejected)", "error x(25)", "max error, all t", "CPU ms"], rows)
+            + [""]
     }
 
     /// ResODE-GSL / C-GSL in process CPU time: three interleaved rounds of 10 solves

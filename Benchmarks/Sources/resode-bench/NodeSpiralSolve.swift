@@ -15,6 +15,10 @@ import ResODE
 ///   against the same GSL solve written directly in C (`c-baseline/w2_gsl.c`:
 ///   peer `c-gsl` with libm's tanh, `c-gsl-vtanh` with ResODE's own vectorised
 ///   tanh kernel, which leaves only the overhead of ResODE's Swift layers).
+/// - `W2-rkf45-dense`, `W2-rkck-dense`, `W2-rk8pd-dense`: the same steppers
+///   stepping freely, the outputs read off the Hermite dense output
+///   (`GSLOutputMode.interpolating`); the check times them against the stepping
+///   solve, interleaved, and prints both solves' NFE and errors side by side.
 ///
 /// Equal tolerances do not mean equal accuracy here (GSL's max norm is tighter
 /// than the RMS norm, and GSL's steps are cut by the 1000 output times), so the
@@ -32,7 +36,8 @@ struct NodeSpiralSolve: Workload {
     static func workloadName(for method: NodeSpiral.Method) -> String {
         switch method {
         case .dormandPrince54: return "W2"
-        case .gsl(let type): return "W2-\(type.rawValue)"
+        case .gsl(let type, .steppingOntoOutputTimes): return "W2-\(type.rawValue)"
+        case .gsl(let type, .interpolating): return "W2-\(type.rawValue)-dense"
         }
     }
 
@@ -49,15 +54,21 @@ struct NodeSpiralSolve: Workload {
     var summary: String {
         switch method {
         case .dormandPrince54:
-            return "node-spiral forward solve, own Dormand–Prince 5(4) with dense output, 1000 outputs, rtol 1e-7"
-        case .gsl(let type):
-            return "node-spiral forward solve, GSL \(type.rawValue) via GSLNeuralODESolver, 1000 outputs, rtol 1e-7"
+            return "node-spiral forward solve, own \(method) with dense output, 1000 outputs, rtol 1e-7"
+        case .gsl(let type, let mode):
+            return "node-spiral forward solve, GSL \(type.rawValue) via GSLNeuralODESolver, 1000 outputs "
+                + (mode == .interpolating ? "interpolated" : "stepped onto") + ", rtol 1e-7"
         }
     }
     let measures = ["fwd"]
     let peerScript = "w2_peers.py"
     var defaultPeers: [String] {
-        method == .dormandPrince54 ? ["torchdiffeq", "diffrax", "scipy-DOP853", "scipy-RK45"] : ["c-gsl", "c-gsl-vtanh", "c-gsl-blas-vtanh"]
+        switch method {
+        case .dormandPrince54: return ["torchdiffeq", "diffrax", "scipy-DOP853", "scipy-RK45"]
+        case .gsl(_, .steppingOntoOutputTimes): return ["c-gsl", "c-gsl-vtanh", "c-gsl-blas-vtanh"]
+        // No peer steps GSL freely with a Hermite interpolant; the check compares with stepping.
+        case .gsl(_, .interpolating): return []
+        }
     }
 
     func body(for measure: String) throws -> () throws -> Void {

@@ -45,6 +45,13 @@ final class AdjointIntegrator {
             errorWeights = [Double](repeating: 1, count: 2 * dynamics.stateCount)
                 + [Double](repeating: 0, count: dynamics.parameterCount)
         }
+        // A per-component atol of the forward solve applies to x and to a alike;
+        // a_θ gets the smallest of them.
+        let absoluteTolerances = try configuration.absoluteTolerances.map { tolerances -> [Double] in
+            let perState = try GSLBatchIntegrator.expand(tolerances, batchSize: batchSize, width: field.dimension)
+            return perState + perState
+                + [Double](repeating: tolerances.min() ?? configuration.absoluteTolerance, count: dynamics.parameterCount)
+        }
         self.solver = try translatingSolverErrors {
             try GSLODESolver(system: system, stepType: stepType,
                              relativeTolerance: configuration.relativeTolerance,
@@ -53,7 +60,10 @@ final class AdjointIntegrator {
                              initialStepSize: initialStepSize,
                              minimumStepSize: configuration.minimumStepSize,
                              maximumStepSize: configuration.maximumStepSize,
-                             maximumSteps: configuration.maximumSteps)
+                             maximumSteps: configuration.maximumSteps, keepsDenseOutput: false,
+                             absoluteTolerances: absoluteTolerances,
+                             errorNorm: configuration.errorNorm == .rootMeanSquare ? .rootMeanSquare : .maximum,
+                             maximumEvaluations: configuration.maximumEvaluations)
         }
     }
 
@@ -61,7 +71,7 @@ final class AdjointIntegrator {
     /// and replaces it by the result. `maximumSteps` bounds this segment.
     /// - Returns: the segment's statistics.
     func integrate(_ s: inout [Double], from start: Double, to end: Double) throws -> SolverStatistics {
-        let solution = try translatingSolverErrors {
+        let solution = try translatingSolverErrors(of: solver) {
             try solver.solve(from: start, to: end, initial: s, at: [end])
         }
         guard let final = solution.finalState else {

@@ -21,6 +21,11 @@ import TensorCore
 /// confined to that span; `a` and `a_θ` are never reset. With `M = 1` there is no
 /// recomputation and `x` restarts at the checkpoints only.
 ///
+/// The checkpoints and recomputed points are restart states, so those solves
+/// step onto them (`GSLOutputMode.steppingOntoOutputTimes`, whatever the solver's
+/// `outputMode`): there are few of them, and a Hermite value there would add its
+/// `O(h⁴)` error to every restart.
+///
 /// Memory: `O(N + K + M)` states of `batch·d` values plus one augmented state of
 /// `2·batch·d + P` values, independent of the number of steps. Cost: one forward
 /// solve, one more forward solve in pieces (when `M > 1`), and the backward solve
@@ -44,6 +49,26 @@ public struct CheckpointedAdjoint: Sendable {
     public var recomputedPointsPerInterval: Int
     /// The components of `[x, a, a_θ]` the backward error test covers.
     public var errorNorm: AdjointErrorNorm
+    /// The forward (and recomputing) solver when it is not `solver` (own schemes); `nil`: `solver`.
+    public var forwardSolver: (any ODESolver)?
+    /// Builds the backward solver from the backward options; `nil`: GSL's `backwardStepType`.
+    public var makeBackwardSolver: (@Sendable (SolverOptions) throws -> any ODESolver)?
+    /// The options the backward solver is built from, with `makeBackwardSolver`.
+    public var backwardOptions: SolverOptions?
+
+    /// A checkpointed adjoint on any solvers (see `ContinuousAdjoint.init(forward:options:errorNorm:backward:)`):
+    /// `forward` computes the checkpoints and the recomputed points (an own solver
+    /// reads them off its dense output), `backward(options)` integrates the
+    /// augmented system piece by piece.
+    public init(forward: any ODESolver, options: SolverOptions, checkpointCount: Int = 16,
+                recomputedPointsPerInterval: Int = 4, errorNorm: AdjointErrorNorm = .seminorm,
+                backward: @escaping @Sendable (SolverOptions) throws -> any ODESolver) {
+        self.init(solver: GSLNeuralODESolver(stepType: .rkf45, options: options), checkpointCount: checkpointCount,
+                  recomputedPointsPerInterval: recomputedPointsPerInterval, errorNorm: errorNorm)
+        forwardSolver = forward
+        makeBackwardSolver = backward
+        backwardOptions = options
+    }
 
     /// A checkpointed adjoint; the counts are checked when a gradient is computed.
     ///
@@ -83,9 +108,17 @@ public struct CheckpointedAdjoint: Sendable {
         let checkpointTimes = mergedCheckpointTimes(schedule)
         let observed = Set(schedule.times)
 
-        // 1. Forward, keeping the checkpoints.
-        let forward = try solver.makeIntegrator(for: field, initialState: x0)
-        let trajectory = try forward.solve(from: t0, to: schedule.finalTime, initial: x0, at: checkpointTimes)
+        // 1. Forward, keeping the checkpoints (stepped onto by GSL: they are restart states).
+        var steppingSolver = solver
+        steppingSolver.outputMode = .steppingOntoOutputTimes
+        let forwardSolve: (Tensor, Double, Double, [Double]) throws -> Trajectory
+        if let forwardSolver {
+            forwardSolve = { x, start, end, times in try forwardSolver.solve(field, initialState: x, from: start, to: end, at: times) }
+        } else {
+            let forward = try steppingSolver.makeIntegrator(for: field, initialState: x0)
+            forwardSolve = { x, start, end, times in try forward.solve(from: start, to: end, initial: x, at: times) }
+        }
+        let trajectory = try forwardSolve(x0, t0, schedule.finalTime, checkpointTimes)
         let times = [t0] + checkpointTimes
         let checkpoints = [x0] + trajectory.states
         let observedStates = zip(times, checkpoints).filter { observed.contains($0.0) }.map(\.1)
@@ -98,14 +131,28 @@ public struct CheckpointedAdjoint: Sendable {
         // the configured initial step (which would cost a ramp-up per piece).
         let m = recomputedPointsPerInterval
         let longestPiece = zip(times, times.dropFirst()).map { abs($1 - $0) }.max() ?? 0
-        var pieceConfiguration = solver
+        var pieceConfiguration = steppingSolver
         pieceConfiguration.initialStepSize = longestPiece / Double(m)
-        let recomputation = try pieceConfiguration.makeIntegrator(for: field, initialState: x0)
-        let integrator = try AdjointIntegrator(field: field, batchSize: x0.shape[0], configuration: solver,
-                                               stepType: backwardStepType,
-                                               initialStepSize: pieceConfiguration.initialStepSize,
-                                               errorNorm: errorNorm)
-        let dynamics = integrator.dynamics
+        let recompute: (Tensor, Double, Double, [Double]) throws -> Trajectory
+        let integrate: (inout [Double], Double, Double) throws -> SolverStatistics
+        let dynamics: AdjointDynamics
+        if let makeBackwardSolver, let backwardOptions {
+            recompute = forwardSolve
+            let integrator = try SolverAdjointIntegrator(field: field, batchSize: x0.shape[0], options: backwardOptions,
+                                                         initialStepSize: pieceConfiguration.initialStepSize,
+                                                         errorNorm: errorNorm, makeSolver: makeBackwardSolver)
+            integrate = { s, start, end in try integrator.integrate(&s, from: start, to: end) }
+            dynamics = integrator.field.dynamics
+        } else {
+            let recomputation = try pieceConfiguration.makeIntegrator(for: field, initialState: x0)
+            recompute = { x, start, end, times in try recomputation.solve(from: start, to: end, initial: x, at: times) }
+            let integrator = try AdjointIntegrator(field: field, batchSize: x0.shape[0], configuration: solver,
+                                                   stepType: backwardStepType,
+                                                   initialStepSize: pieceConfiguration.initialStepSize,
+                                                   errorNorm: errorNorm)
+            integrate = { s, start, end in try integrator.integrate(&s, from: start, to: end) }
+            dynamics = integrator.dynamics
+        }
         let last = times.count - 1
         guard let finalCotangent = cotangents[times[last]] else {
             throw ContinuousDepthError.invalidArgument("the final time \(times[last]) has no cotangent")
@@ -117,13 +164,12 @@ public struct CheckpointedAdjoint: Sendable {
             let points = (0...m).map { j in j == m ? end : start + Double(j) * (end - start) / Double(m) }
             var recomputed = [checkpoints[i - 1]]
             if m > 1 {
-                let piece = try recomputation.solve(from: start, to: points[m - 1], initial: checkpoints[i - 1],
-                                                    at: Array(points[1..<m]))
+                let piece = try recompute(checkpoints[i - 1], start, points[m - 1], Array(points[1..<m]))
                 recomputed += piece.states
                 statistics = statistics + piece.statistics
             }
             for j in stride(from: m, through: 1, by: -1) {
-                statistics = statistics + (try integrator.integrate(&s, from: points[j], to: points[j - 1]))
+                statistics = statistics + (try integrate(&s, points[j], points[j - 1]))
                 dynamics.replaceState(in: &s, with: recomputed[j - 1])
             }
             if let cotangent = cotangents[start] { dynamics.addCotangent(cotangent, to: &s) }

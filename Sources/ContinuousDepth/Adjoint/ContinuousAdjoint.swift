@@ -30,6 +30,13 @@ import TensorCore
 /// follows `errorNorm`: by default the seminorm, which tests `x` and `a` only,
 /// since `a_θ` is a quadrature that nothing depends on (see `AdjointErrorNorm`).
 ///
+/// Any solver both ways: `init(forward:options:errorNorm:backward:)` takes an
+/// `ODESolver` for the forward solve (an own Dormand–Prince or fixed-step scheme,
+/// or GSL) and builds the backward solver from the same options, so the backward
+/// pass is one more solve, of the `AugmentedAdjointField`, by an own explicit
+/// Runge–Kutta scheme as well (`SolverAdjointIntegrator`: the seminorm through
+/// per-component tolerances). The GSL initializer keeps the GSL backward stepper.
+///
 /// Reference: Chen, Rubanova, Bettencourt & Duvenaud, “Neural Ordinary Differential
 /// Equations”, NeurIPS 2018, §2 and Algorithm 1; Pontryagin et al. (1962); Kidger,
 /// Chen & Lyons, “‘Hey, that's not an ODE’: Faster ODE Adjoints via Seminorms”,
@@ -41,6 +48,26 @@ public struct ContinuousAdjoint: Sendable {
     public var backwardStepType: GSLStepType
     /// The components of `[x, a, a_θ]` the backward error test covers.
     public var errorNorm: AdjointErrorNorm
+    /// The forward solver when it is not `solver` (own schemes); `nil`: `solver`.
+    public var forwardSolver: (any ODESolver)?
+    /// Builds the backward solver from the backward options (tolerances adjusted
+    /// for `errorNorm`, first step from the forward solve); `nil`: GSL's `backwardStepType`.
+    public var makeBackwardSolver: (@Sendable (SolverOptions) throws -> any ODESolver)?
+    /// The options the backward solver is built from, with `makeBackwardSolver`.
+    public var backwardOptions: SolverOptions?
+
+    /// A continuous adjoint on any solvers: `forward` integrates the field, and
+    /// `backward(options)` builds the solver of the augmented system from `options`
+    /// (adjusted for `errorNorm` and the first step; see `SolverAdjointIntegrator`),
+    /// for example `{ try DormandPrince54Solver(options: $0) }`. `solver` is then
+    /// the GSL form of `options` with `rkf45` (not used by the gradient).
+    public init(forward: any ODESolver, options: SolverOptions, errorNorm: AdjointErrorNorm = .seminorm,
+                backward: @escaping @Sendable (SolverOptions) throws -> any ODESolver) {
+        self.init(solver: GSLNeuralODESolver(stepType: .rkf45, options: options), errorNorm: errorNorm)
+        forwardSolver = forward
+        makeBackwardSolver = backward
+        backwardOptions = options
+    }
 
     /// A continuous adjoint; the backward step type is checked when a gradient is computed.
     ///
@@ -71,8 +98,9 @@ public struct ContinuousAdjoint: Sendable {
     public func gradient(of field: some VectorField, initialState x0: Tensor, from t0: Double,
                          observationTimes: [Double], loss: ([Variable]) throws -> Variable) throws -> ODEGradient {
         let schedule = try ObservationSchedule(initialTime: t0, times: observationTimes)
-        let trajectory = try solver.solve(field, initialState: x0, from: t0, to: schedule.finalTime,
-                                          at: schedule.times)
+        let forward: any ODESolver = forwardSolver ?? solver
+        let trajectory = try forward.solve(field, initialState: x0, from: t0, to: schedule.finalTime,
+                                           at: schedule.times)
         let (value, cotangents) = try ObservationSchedule.evaluate(loss, at: trajectory.states)
         let sensitivity = try backpropagate(cotangents, through: trajectory, of: field, from: t0)
         return ODEGradient(loss: value, initialState: sensitivity.initialState, parameters: sensitivity.parameters,
@@ -94,18 +122,30 @@ public struct ContinuousAdjoint: Sendable {
         // The backward pass starts where the forward pass ended, with the step the forward
         // control would have taken next there (the dynamics of x, and of a through ∂f/∂x,
         // share their time scales), rather than ramping up again from the first step.
-        let initialStep = trajectory.nextStepSize.map(abs).flatMap { $0 > 0 && $0.isFinite ? $0 : nil }
-            ?? solver.initialStepSize
-        let integrator = try AdjointIntegrator(field: field, batchSize: trajectory.states[0].shape[0],
-                                               configuration: solver, stepType: backwardStepType,
-                                               initialStepSize: initialStep, errorNorm: errorNorm)
-        let dynamics = integrator.dynamics
+        let forwardProposal = trajectory.nextStepSize.map(abs).flatMap { $0 > 0 && $0.isFinite ? $0 : nil }
+        let batchSize = trajectory.states[0].shape[0]
+        let integrate: (inout [Double], Double, Double) throws -> SolverStatistics
+        let dynamics: AdjointDynamics
+        if let makeBackwardSolver, let backwardOptions {
+            let integrator = try SolverAdjointIntegrator(field: field, batchSize: batchSize, options: backwardOptions,
+                                                         initialStepSize: forwardProposal, errorNorm: errorNorm,
+                                                         makeSolver: makeBackwardSolver)
+            integrate = { s, start, end in try integrator.integrate(&s, from: start, to: end) }
+            dynamics = integrator.field.dynamics
+        } else {
+            let integrator = try AdjointIntegrator(field: field, batchSize: batchSize,
+                                                   configuration: solver, stepType: backwardStepType,
+                                                   initialStepSize: forwardProposal ?? solver.initialStepSize,
+                                                   errorNorm: errorNorm)
+            integrate = { s, start, end in try integrator.integrate(&s, from: start, to: end) }
+            dynamics = integrator.dynamics
+        }
         let last = schedule.times.count - 1
         var s = dynamics.augmentedState(state: trajectory.states[last], adjoint: cotangents[last])
         var statistics = SolverStatistics()
         for k in stride(from: last, through: 0, by: -1) {
             let end = k > 0 ? schedule.times[k - 1] : t0
-            statistics = statistics + (try integrator.integrate(&s, from: schedule.times[k], to: end))
+            statistics = statistics + (try integrate(&s, schedule.times[k], end))
             if k > 0 {
                 dynamics.replaceState(in: &s, with: trajectory.states[k - 1])
                 dynamics.addCotangent(cotangents[k - 1], to: &s)

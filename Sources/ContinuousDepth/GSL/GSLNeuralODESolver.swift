@@ -10,7 +10,14 @@ import TensorCore
 ///
 ///     |errᵢ| ≤ absoluteTolerance + relativeTolerance · |yᵢ|
 ///
-/// (GSL's max-norm control). Implicit steppers (`GSLStepType.usesJacobian`) get
+/// (GSL's max-norm control), or, with `errorNorm = .rootMeanSquare`, when the
+/// RMS of `|errᵢ| / (atolᵢ + rtol·|yᵢ|)` is at most 1 (the own solvers' norm;
+/// `WeightedErrorControl`). It conforms to `ODESolver`: `init(stepType:options:)`
+/// takes the shared `SolverOptions` (per-component `atol`, either norm, automatic
+/// first step, step and evaluation limits), `maximumSteps` counts attempted
+/// steps, a failed solve's error carries its statistics, and the solution's
+/// interpolant is the Hermite dense output (`GSLHermiteInterpolant`). Output
+/// times are interpolated or stepped onto as `outputMode` says (`GSLOutputMode`). Implicit steppers (`GSLStepType.usesJacobian`) get
 /// the exact block-diagonal `∂f/∂x` from forward-mode JVPs, so every step type
 /// works with every field. The field is evaluated without recording a tape.
 ///
@@ -35,13 +42,27 @@ public struct GSLNeuralODESolver: Sendable, Equatable {
     public var minimumStepSize: Double
     /// `hmax`: no step is longer (`.infinity`: no maximum).
     public var maximumStepSize: Double
-    /// The most accepted steps one solve may take.
+    /// The most attempted steps (accepted + rejected) one solve may take.
     public var maximumSteps: Int
+    /// `atolᵢ` per component (1, `d` or `batch·d` values), overriding `absoluteTolerance`; `nil`: none.
+    public var absoluteTolerances: [Double]?
+    /// GSL's `.maximum` (default) or the own solvers' `.rootMeanSquare`.
+    public var errorNorm: ErrorTolerance.Norm = .maximum
+    /// The most evaluations of `f` one solve may make (`nil`: no budget).
+    public var maximumEvaluations: Int?
+    /// Whether each solve chooses its first step by Hairer's algorithm
+    /// (`estimatingInitialStep`, two evaluations) instead of `initialStepSize`.
+    public var choosesInitialStep = false
+    /// Whether output times are read off the Hermite dense output or stepped onto
+    /// (`GSLOutputMode`; `nil`: `GSLOutputMode.default(for: stepType)`, interpolating
+    /// for every stepper but `rk8pd` and `bsimp`).
+    public var outputMode: GSLOutputMode?
 
     /// A solver configuration; values are checked when a solve starts.
     public init(stepType: GSLStepType, relativeTolerance: Double, absoluteTolerance: Double,
                 initialStepSize: Double = 1e-6, minimumStepSize: Double = 0,
-                maximumStepSize: Double = .infinity, maximumSteps: Int = 100_000) {
+                maximumStepSize: Double = .infinity, maximumSteps: Int = 100_000,
+                outputMode: GSLOutputMode? = nil) {
         self.stepType = stepType
         self.relativeTolerance = relativeTolerance
         self.absoluteTolerance = absoluteTolerance
@@ -49,23 +70,25 @@ public struct GSLNeuralODESolver: Sendable, Equatable {
         self.minimumStepSize = minimumStepSize
         self.maximumStepSize = maximumStepSize
         self.maximumSteps = maximumSteps
+        self.outputMode = outputMode
     }
 
-    /// Integrates from `x(t0) = x0` and returns `x` at each output time.
+    /// A solver with the shared, checked options (`SolverOptions`).
     ///
-    /// - Parameters:
-    ///   - field: `f`, applied row by row.
-    ///   - x0: the batch `[batch, d]`, finite.
-    ///   - t0, t1: the interval; `t1 < t0` integrates backwards.
-    ///   - outputTimes: inside `[t0, t1]`, ordered in the direction of integration
-    ///     (default `[t1]`). GSL steps exactly onto each one (no dense output).
-    /// - Returns: the states at `outputTimes` with the solve's statistics.
-    /// - Throws: `ContinuousDepthError` (bad shape or option, `tooManySteps`,
-    ///   `nonFinite(time:)`, `stepSizeTooSmall`), or the field's own error.
-    public func solve(_ field: some VectorField, initialState x0: Tensor, from t0: Double, to t1: Double,
-                      at outputTimes: [Double]? = nil) throws -> Trajectory {
-        try makeIntegrator(for: field, initialState: x0)
-            .solve(from: t0, to: t1, initial: x0, at: outputTimes ?? [t1])
+    /// `options.initialStepSize == nil` chooses the first step per solve
+    /// (`choosesInitialStep`); `tolerance.norm` picks GSL's max norm or the RMS
+    /// norm; `maximumEvaluations` is counted in the bridge's trampoline and never exceeded.
+    public init(stepType: GSLStepType, options: SolverOptions, outputMode: GSLOutputMode? = nil) {
+        let atol = options.tolerance.absolute
+        self.init(stepType: stepType, relativeTolerance: options.tolerance.relative,
+                  absoluteTolerance: atol.count == 1 ? atol[0] : (atol.min() ?? 0),
+                  initialStepSize: options.initialStepSize ?? 1e-6, minimumStepSize: options.minimumStepSize,
+                  maximumStepSize: options.maximumStepSize, maximumSteps: options.maximumSteps,
+                  outputMode: outputMode)
+        absoluteTolerances = atol.count == 1 ? nil : atol
+        errorNorm = options.tolerance.norm
+        maximumEvaluations = options.maximumEvaluations
+        choosesInitialStep = options.initialStepSize == nil
     }
 
     /// Integrates with `stepCount` equal steps and no error control, saving every
@@ -85,11 +108,60 @@ public struct GSLNeuralODESolver: Sendable, Equatable {
     }
 
     /// A reusable GSL solver for `field` and the batch size of `x0`.
-    func makeIntegrator(for field: some VectorField, initialState x0: Tensor) throws -> GSLBatchIntegrator {
+    func makeIntegrator(for field: some VectorField, initialState x0: Tensor,
+                        keepsDenseOutput: Bool = false) throws -> GSLBatchIntegrator {
         guard x0.rank == 2, x0.shape[1] == field.dimension else {
             throw ContinuousDepthError.invalidArgument(
                 "the initial state must have shape [batch, \(field.dimension)]; got \(x0.shape)")
         }
-        return try GSLBatchIntegrator(field: field, batchSize: x0.shape[0], configuration: self)
+        return try GSLBatchIntegrator(field: field, batchSize: x0.shape[0], configuration: self,
+                                      keepsDenseOutput: keepsDenseOutput)
+    }
+}
+
+extension GSLNeuralODESolver: ODESolver {
+    /// Integrates from `x(t0) = x0` (see `ODESolver`): the states at the output
+    /// times (interpolated or stepped onto, `outputMode`) or at every step end,
+    /// and with `keepingDenseOutput` the Hermite interpolant over the solve.
+    ///
+    /// Events are located after every accepted step on its Hermite cubic by
+    /// Brent's method (`EventLocator`), to each event's `timeTolerance` on the
+    /// cubic (whose own error is `O(h⁴)`); a terminal event ends the solve there.
+    /// - Throws: `ContinuousDepthError` (bad shape or option; `tooManySteps`,
+    ///   `evaluationBudgetExhausted`, `nonFinite`, `stepSizeTooSmall` with the time
+    ///   reached and the statistics), or the field's own error.
+    public func solve<Field: VectorField>(_ field: Field, initialState x0: Tensor, from t0: Double, to t1: Double,
+                                          saving schedule: OutputSchedule, events: [ODEEvent],
+                                          keepingDenseOutput: Bool) throws -> Trajectory {
+        let span = try IntegrationSpan(from: t0, to: t1, saving: schedule)
+        var configuration = self
+        // The starting-step choice evaluates f twice (f(t0, x0) and one probe); they
+        // count in the statistics and against the budget like GSL's own evaluations.
+        let probeEvaluations = choosesInitialStep ? 2 : 0
+        if choosesInitialStep {
+            if let budget = maximumEvaluations, budget <= probeEvaluations {
+                throw ContinuousDepthError.evaluationBudgetExhausted(
+                    maximumEvaluations: budget, time: t0, statistics: SolverStatistics())
+            }
+            configuration = try estimatingInitialStep(for: field, initialState: x0, from: t0, to: span.stop)
+            configuration.maximumEvaluations = maximumEvaluations.map { $0 - probeEvaluations }
+        }
+        let integrator = try configuration.makeIntegrator(
+            for: field, initialState: x0, keepsDenseOutput: keepingDenseOutput || span.outputTimes == nil)
+        let probe = SolverStatistics(functionEvaluations: probeEvaluations)
+        let trajectory: Trajectory
+        do {
+            if let outputTimes = span.outputTimes {
+                trajectory = try integrator.solve(from: t0, to: t1, initial: x0, at: outputTimes, events: events)
+            } else {
+                trajectory = try integrator.solveSavingEveryStep(from: t0, to: t1, initial: x0, events: events)
+            }
+        } catch let error as ContinuousDepthError {
+            throw error.adding(probe, budget: maximumEvaluations)
+        }
+        guard probeEvaluations > 0 else { return trajectory }
+        return Trajectory(times: trajectory.times, states: trajectory.states,
+                          statistics: trajectory.statistics + probe, nextStepSize: trajectory.nextStepSize,
+                          events: trajectory.events, interpolant: keepingDenseOutput ? trajectory.interpolant : nil)
     }
 }

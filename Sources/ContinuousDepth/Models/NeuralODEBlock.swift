@@ -6,11 +6,16 @@ import TensorCore
 ///
 ///     x ↦ x(t1),   x(0) = x,   f = linear2(act(linear1(x)))   (parameters f.linear1.weight, …)
 ///
-/// With the own solvers and `.backprop`, the autodiff differentiates through the
-/// accepted steps. With `.adjoint` or `.checkpointed` (required for GSL solvers,
-/// whose steps the autodiff cannot see), the forward solve is one opaque
-/// operation whose pullback is the continuous adjoint (Chen et al. 2018),
-/// integrated backwards with GSL's `rkf45` at the same tolerances.
+/// Every gradient method works with every solver (`NeuralODEGradientMethod`; the
+/// default is the spec's `gradient`, else `NeuralODESolverChoice.defaultGradientMethod`):
+/// - `.backprop`: the autodiff differentiates through the accepted steps — the own
+///   schemes' on the tape, GSL's replayed there (`GSLReplaySolver`; `rk2 rk4 rkf45
+///   rkck`, other GSL steppers throw `invalidOption(name: "gradient")`).
+/// - `.adjoint`, `.checkpointed`: the forward solve is one opaque operation whose
+///   pullback is the continuous adjoint (Chen et al. 2018) with the seminorm,
+///   integrated backwards by the forward solver's own scheme at the same
+///   tolerances (an own embedded pair, the same fixed-step scheme and step count,
+///   or the GSL stepper; `rkf45` for GSL steppers that need a Jacobian).
 ///
 /// A tied Euler ResNet of depth L is this block with `solver = euler`, `steps = L`.
 /// Reference: Chen, Rubanova, Bettencourt & Duvenaud, "Neural ordinary differential
@@ -22,7 +27,8 @@ public struct NeuralODEBlock: DifferentiableModel {
     public let counter = EvaluationCounter()
     public var parameters: ParameterList
 
-    /// - Throws: `ContinuousDepthError.invalidArgument` when `.backprop` is asked of a GSL solver.
+    /// - Throws: `ContinuousDepthError.invalidOption(name: "gradient")` when `.backprop`
+    ///   is asked of a GSL stepper that has no replay (see `GSLReplaySolver`).
     public init(spec: NeuralODESpec, gradientMethod: NeuralODEGradientMethod? = nil, seed: UInt64) throws {
         try self.init(spec: spec, gradientMethod: gradientMethod,
                       parameters: NeuralVectorField(field: spec.field, seed: seed).parameters)
@@ -48,12 +54,13 @@ public struct NeuralODEBlock: DifferentiableModel {
 
     init(spec: NeuralODESpec, gradientMethod: NeuralODEGradientMethod?, parameters: ParameterList) throws {
         try spec.validate()
-        let method: NeuralODEGradientMethod
-        if case .gsl = spec.solver { method = gradientMethod ?? .adjoint } else { method = gradientMethod ?? .backprop }
-        if case .gsl(let type) = spec.solver, method == .backprop {
-            throw ContinuousDepthError.invalidArgument(
-                "backprop through the solver needs an own solver ("
-                    + NeuralODESolverChoice.ownSchemes.map(\.description).joined(separator: ", ") + "); GSL's \(type.rawValue) takes the adjoint")
+        let method = gradientMethod ?? spec.gradientMethod
+        if case .gsl(let type) = spec.solver, method == .backprop, type.replayTableau == nil {
+            throw ContinuousDepthError.invalidOption(
+                name: "gradient",
+                reason: "backprop through GSL's \(type.rawValue) is not available (GSL backprop replays the steps of "
+                    + "rk2, rk4, rkf45 and rkck only); use 'adjoint' or 'checkpointed', or an own solver ("
+                    + NeuralODESolverChoice.ownSchemes.map(\.description).joined(separator: ", ") + ")")
         }
         self.spec = spec
         self.gradientMethod = method
@@ -67,7 +74,17 @@ public struct NeuralODEBlock: DifferentiableModel {
 
     public func forward(_ x: Variable, parameters theta: [Variable]) throws -> Variable {
         let field = try self.field(theta.map(\.value))
-        if gradientMethod == .backprop || !(x.isTracked || theta.contains { $0.isTracked }) {
+        let tracked = x.isTracked || theta.contains { $0.isTracked }
+        if gradientMethod == .backprop, tracked, case .gsl = spec.solver {
+            let trajectory = try GSLReplaySolver(try gslSolver().estimatingInitialStep(
+                for: field, initialState: x.value, from: 0, to: spec.endTime))
+                .solve(field, initialState: x, parameters: theta, from: 0, to: spec.endTime, saving: .times([spec.endTime]))
+            counter.addForward(trajectory.statistics.functionEvaluations)
+            counter.addBackward(trajectory.acceptedEvaluations)
+            guard let y = trajectory.finalState else { throw ContinuousDepthError.invalidArgument("the solve returned no state") }
+            return y
+        }
+        if gradientMethod == .backprop || !tracked {
             if case .gsl = spec.solver {
                 let trajectory = try gslSolver().estimatingInitialStep(for: field, initialState: x.value, from: 0, to: spec.endTime)
                     .solve(field, initialState: x.value, from: 0, to: spec.endTime)
@@ -95,25 +112,56 @@ public struct NeuralODEBlock: DifferentiableModel {
         }
         counter.addForward(trajectory.statistics.functionEvaluations)
         let y = trajectory.states[trajectory.states.count - 1]
-        let adjointSolver = try GSLNeuralODESolver(stepType: .rkf45, relativeTolerance: spec.relativeTolerance,
-                                                   absoluteTolerance: spec.absoluteTolerance)
-            .estimatingInitialStep(for: field, initialState: x.value, from: 0, to: spec.endTime)
         let (method, counter, t1, x0) = (gradientMethod, counter, spec.endTime, x.value)
+        let (continuous, checkpointed) = try adjoints(for: field, initialState: x0)
         return try Variable.customOperation(y, inputs: [x] + theta, name: "NeuralODEBlock") { ybar in
             switch method {
             case .checkpointed:
-                let g = try CheckpointedAdjoint(solver: adjointSolver).gradient(
+                let g = try checkpointed.gradient(
                     of: field, initialState: x0, from: 0, observationTimes: [t1]) { states in
                         try (states[0] * Variable(ybar)).sum()
                     }
                 counter.addBackward(g.backward.functionEvaluations)
                 return [g.initialState] + g.parameters
             default:
-                let s = try ContinuousAdjoint(solver: adjointSolver).backpropagate([ybar], through: trajectory, of: field, from: 0)
+                let s = try continuous.backpropagate([ybar], through: trajectory, of: field, from: 0)
                 counter.addBackward(s.statistics.functionEvaluations)
                 return [s.initialState] + s.parameters
             }
         }
+    }
+
+    /// The continuous and checkpointed adjoints of this block's solver, both ways
+    /// with its own scheme: GSL steppers backwards with themselves (`rkf45` when
+    /// they need a Jacobian), own embedded pairs with the same pair and options, own
+    /// fixed-step schemes on the forward grid.
+    func adjoints(for field: NeuralVectorField, initialState x0: Tensor) throws -> (ContinuousAdjoint, CheckpointedAdjoint) {
+        if case .gsl = spec.solver {
+            let solver = try gslSolver().estimatingInitialStep(for: field, initialState: x0, from: 0, to: spec.endTime)
+            return (ContinuousAdjoint(solver: solver), CheckpointedAdjoint(solver: solver))
+        }
+        let options = try SolverOptions(relativeTolerance: spec.relativeTolerance, absoluteTolerance: spec.absoluteTolerance)
+        let forward = try ownSolver()
+        if let tableau = spec.solver.fixedStepTableau {
+            // The backward pass mirrors the forward grid h = t1/steps: the whole span in
+            // `steps` steps, or N checkpoint pieces (N the largest divisor of `steps` up to
+            // 16, so the checkpoints lie on the grid; no recomputation) of steps/N each.
+            let steps = spec.steps
+            let pieces = (1...Swift.min(16, steps)).last { steps % $0 == 0 } ?? 1
+            return (ContinuousAdjoint(forward: forward, options: options) { _ in try FixedStepSolver(tableau, stepCount: steps) },
+                    CheckpointedAdjoint(forward: forward, options: options, checkpointCount: pieces,
+                                        recomputedPointsPerInterval: 1) { _ in
+                        try FixedStepSolver(tableau, stepCount: steps / pieces)
+                    })
+        }
+        guard let tableau = spec.solver.adaptiveTableau else {
+            throw ContinuousDepthError.invalidArgument("\(spec.solver) is not an own solver")
+        }
+        let backward: @Sendable (SolverOptions) throws -> any ODESolver = { options in
+            try EmbeddedRungeKuttaSolver(tableau, options: options)
+        }
+        return (ContinuousAdjoint(forward: forward, options: options, backward: backward),
+                CheckpointedAdjoint(forward: forward, options: options, backward: backward))
     }
 
     func ownSolver() throws -> any DifferentiableODESolver {

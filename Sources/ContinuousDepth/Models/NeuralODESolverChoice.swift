@@ -79,12 +79,37 @@ public enum NeuralODESolverChoice: Equatable, Sendable, CustomStringConvertible 
     }
 }
 
-/// How a neural ODE's gradient is computed.
+extension NeuralODESolverChoice {
+    /// The gradient method used when none is named: `.backprop` for the own schemes
+    /// (exact gradient of the discrete solution, memory growing with the steps),
+    /// `.adjoint` for GSL (GSL's steps are not on the tape; its backprop replays them,
+    /// and exists for `rk2 rk4 rkf45 rkck` only).
+    public var defaultGradientMethod: NeuralODEGradientMethod {
+        if case .gsl = self { return .adjoint }
+        return .backprop
+    }
+}
+
+/// How a neural ODE's gradient is computed; every method works with every solver
+/// (backprop through GSL replays its steps: `rk2 rk4 rkf45 rkck` only).
 public enum NeuralODEGradientMethod: String, Sendable, CaseIterable {
-    /// Backpropagation through the own solver's accepted steps (discretise, then optimise).
+    /// Backpropagation through the solver's accepted steps (discretise, then optimise):
+    /// the own schemes on the tape, GSL's steps replayed there (`GSLReplaySolver`).
     case backprop
-    /// The continuous adjoint, integrated backwards with GSL (optimise, then discretise).
+    /// The continuous adjoint (optimise, then discretise), backwards with the forward
+    /// solver's scheme (own or GSL), seminorm error test.
     case adjoint
     /// The adjoint with the forward state re-integrated from checkpoints on each interval.
     case checkpointed
+
+    /// Parses a contract name (`backprop`, `adjoint`, `checkpointed`).
+    /// - Throws: `ContinuousDepthError.invalidOption(name: "gradient", …)` naming the value.
+    public init(option name: String) throws {
+        guard let method = NeuralODEGradientMethod(rawValue: name) else {
+            throw ContinuousDepthError.invalidOption(
+                name: "gradient", reason: "unknown value '\(name)' (expected "
+                    + NeuralODEGradientMethod.allCases.map(\.rawValue).joined(separator: ", ") + ")")
+        }
+        self = method
+    }
 }

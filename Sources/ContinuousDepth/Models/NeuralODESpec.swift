@@ -8,6 +8,9 @@ import TensorCore
 ///      "solver": "dopri5", "rtol": 1e-6, "atol": 1e-8, "steps": 10, "time_input": false}
 ///
 /// Only `model`, `dim` and `hidden` are required; `steps` is used by fixed-step solvers.
+/// `"gradient"`: `backprop | adjoint | checkpointed` (see `NeuralODEGradientMethod`);
+/// absent, the solver's default (`NeuralODESolverChoice.defaultGradientMethod`:
+/// backprop for the own schemes, adjoint for GSL).
 public struct NeuralODESpec: Equatable, Sendable {
     public var dimension: Int
     public var hidden: Int
@@ -18,15 +21,21 @@ public struct NeuralODESpec: Equatable, Sendable {
     public var absoluteTolerance: Double
     public var steps: Int
     public var usesTime: Bool
+    /// The gradient method asked for (`nil`: the solver's default).
+    public var gradient: NeuralODEGradientMethod?
 
     public init(dimension: Int, hidden: Int, activation: Activation = .tanh, endTime: Double = 1,
                 solver: NeuralODESolverChoice = .dormandPrince5, relativeTolerance: Double = 1e-6,
-                absoluteTolerance: Double = 1e-8, steps: Int = 10, usesTime: Bool = false) throws {
+                absoluteTolerance: Double = 1e-8, steps: Int = 10, usesTime: Bool = false,
+                gradient: NeuralODEGradientMethod? = nil) throws {
         self.dimension = dimension; self.hidden = hidden; self.activation = activation; self.endTime = endTime
         self.solver = solver; self.relativeTolerance = relativeTolerance; self.absoluteTolerance = absoluteTolerance
-        self.steps = steps; self.usesTime = usesTime
+        self.steps = steps; self.usesTime = usesTime; self.gradient = gradient
         try validate()
     }
+
+    /// The gradient method a block of this spec uses: `gradient`, or the solver's default.
+    public var gradientMethod: NeuralODEGradientMethod { gradient ?? solver.defaultGradientMethod }
 
     /// - Throws: `ContinuousDepthError.invalidArgument` naming the field.
     public func validate() throws {
@@ -46,7 +55,8 @@ public struct NeuralODESpec: Equatable, Sendable {
         get throws { try MLPField(dimension: dimension, hidden: hidden, activation: activation, usesTime: usesTime) }
     }
 
-    static let keys: Set<String> = ["model", "dim", "hidden", "activation", "t1", "solver", "rtol", "atol", "steps", "time_input"]
+    static let keys: Set<String> = ["model", "dim", "hidden", "activation", "t1", "solver", "rtol", "atol", "steps", "time_input",
+                                    "gradient"]
 
     /// The JSON fields, each optional so that a missing one can be named.
     struct Fields: Decodable {
@@ -60,6 +70,7 @@ public struct NeuralODESpec: Equatable, Sendable {
         var atol: Double?
         var steps: Int?
         var time_input: Bool?
+        var gradient: String?
     }
 
     /// Decodes a spec, naming any unknown, missing or invalid field.
@@ -92,17 +103,23 @@ public struct NeuralODESpec: Equatable, Sendable {
                 throw ContinuousDepthError.invalidArgument("spec field 'solver': unknown value '\(name)'")
             }
         } ?? .dormandPrince5
+        let gradient = try fields.gradient.map { name in
+            do { return try NeuralODEGradientMethod(option: name) } catch {
+                throw ContinuousDepthError.invalidArgument("spec field 'gradient': \(error)")
+            }
+        }
         return try NeuralODESpec(dimension: dim, hidden: hidden, activation: activation, endTime: fields.t1 ?? 1,
                                  solver: solver, relativeTolerance: fields.rtol ?? 1e-6,
                                  absoluteTolerance: fields.atol ?? 1e-8, steps: fields.steps ?? 10,
-                                 usesTime: fields.time_input ?? false)
+                                 usesTime: fields.time_input ?? false, gradient: gradient)
     }
 
     /// The spec as JSON, with every field written out.
     public func encodedJSON() throws -> Data {
-        let object: [String: Any] = ["model": "node", "dim": dimension, "hidden": hidden, "activation": activation.rawValue,
+        var object: [String: Any] = ["model": "node", "dim": dimension, "hidden": hidden, "activation": activation.rawValue,
                                      "t1": endTime, "solver": solver.description, "rtol": relativeTolerance,
                                      "atol": absoluteTolerance, "steps": steps, "time_input": usesTime]
+        if let gradient { object["gradient"] = gradient.rawValue }
         return try JSONSerialization.data(withJSONObject: object, options: [.prettyPrinted, .sortedKeys])
     }
 }

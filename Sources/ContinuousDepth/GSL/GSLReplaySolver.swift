@@ -1,0 +1,112 @@
+// SPDX-License-Identifier: GPL-3.0-or-later
+import GSLBridge
+import TensorCore
+
+/// Backprop through a GSL solve: GSL chooses the steps, the tape replays them.
+///
+/// 1. Solve with GSL (untracked), stepping onto the output times, and keep its
+///    accepted step grid `t₀ < t₁ < … < t_N` (the dense output's knots).
+/// 2. Replay every step `[tₖ, tₖ₊₁]` on variables with the explicit tableau GSL
+///    applies (`GSLStepType.replayTableau`: `rk2`, `rk4`, `rkf45`, `rkck`), so
+///    the autodiff differentiates the same discrete map:
+///
+///        xₖ₊₁ = Φ(tₖ, xₖ, hₖ; θ),   ∂ℓ/∂x₀, ∂ℓ/∂θ = exact derivatives of the discrete solution
+///
+/// with the step sizes constants (as `BackpropThroughSolver` on the own solvers).
+/// The replayed states equal GSL's up to round-off (the same stages, summed in
+/// another order). Cost: the GSL solve plus one replayed solve on the tape
+/// (the replay's evaluations are in `acceptedEvaluations`, not in `statistics`).
+///
+/// `rk8pd`, the implicit (`rk1imp rk2imp rk4imp bsimp msbdf`) and the multistep
+/// steppers (`msadams`) have no replay: their solve throws
+/// `ContinuousDepthError.invalidOption(name: "gradient")` naming the continuous
+/// adjoint, which works with every stepper.
+public struct GSLReplaySolver: DifferentiableODESolver {
+    /// The GSL solver whose steps are replayed (its output mode is ignored: output times are stepped onto).
+    public let solver: GSLNeuralODESolver
+
+    /// - Throws: `ContinuousDepthError.invalidOption(name: "gradient", …)` when the
+    ///   step type has no explicit replay.
+    public init(_ solver: GSLNeuralODESolver) throws {
+        guard solver.stepType.replayTableau != nil else {
+            throw ContinuousDepthError.invalidOption(
+                name: "gradient",
+                reason: "backprop through GSL's \(solver.stepType.rawValue) is not available (only rk2, rk4, rkf45 and rkck "
+                    + "are explicit Runge–Kutta steps with a known tableau here); use gradient 'adjoint' or 'checkpointed'")
+        }
+        self.solver = solver
+    }
+
+    public func solve<Field: VectorField>(_ field: Field, initialState x0: Variable, parameters theta: [Variable],
+                                          from t0: Double, to t1: Double, saving schedule: OutputSchedule,
+                                          events: [ODEEvent], keepingDenseOutput: Bool) throws -> VariableTrajectory {
+        try checkSolveArguments(field, initialState: x0, parameters: theta, at: t0)
+        guard events.isEmpty else {
+            throw ContinuousDepthError.invalidOption(
+                name: "events", reason: "GSL solves do not locate events yet; use an own solver (dopri5) for events")
+        }
+        guard let (tableau, substeps) = solver.stepType.replayTableau else {
+            throw ContinuousDepthError.invalidOption(name: "gradient", reason: "no replay for \(solver.stepType.rawValue)")
+        }
+        // 1. GSL's grid, with the parameters' current values.
+        var stepping = solver
+        stepping.outputMode = .steppingOntoOutputTimes
+        let bound = try ParameterBoundField(field: field, values: theta.map(\.value))
+        let forward = try stepping.solve(bound, initialState: x0.value, from: t0, to: t1, saving: schedule, events: [],
+                                         keepingDenseOutput: true)
+        guard let grid = (forward.interpolant as? GSLHermiteInterpolant)?.denseOutput.times else {
+            throw ContinuousDepthError.invalidArgument("the GSL solve kept no step grid to replay")
+        }
+        // 2. The same steps on the tape.
+        var evaluations = 0
+        let f = { (y: Variable, t: Double) throws -> Variable in
+            evaluations += 1
+            return try field(y, time: t, parameters: theta)
+        }
+        var states: [Variable] = []
+        states.reserveCapacity(forward.times.count)
+        var next = 0
+        var y = x0
+        func emit(at t: Double) {
+            while next < forward.times.count, forward.times[next] == t {
+                states.append(y)
+                next += 1
+            }
+        }
+        emit(at: grid[0])
+        for k in 1..<grid.count {
+            let h = (grid[k] - grid[k - 1]) / Double(substeps)
+            for j in 0..<substeps {
+                y = try RungeKuttaStep(tableau, field: f, at: grid[k - 1] + Double(j) * h, from: y, by: h).y
+            }
+            guard y.value.isEntirelyFinite else {
+                throw ContinuousDepthError.nonFinite(time: grid[k], statistics: forward.statistics)
+            }
+            emit(at: grid[k])
+        }
+        guard states.count == forward.times.count else {
+            throw ContinuousDepthError.invalidArgument(
+                "the replayed grid missed output times (\(states.count) of \(forward.times.count) found)")
+        }
+        return VariableTrajectory(times: forward.times, states: states, statistics: forward.statistics,
+                                  acceptedEvaluations: evaluations,
+                                  interpolant: keepingDenseOutput ? forward.interpolant : nil)
+    }
+}
+
+/// A field evaluated with given parameter values instead of its own (GSL solves
+/// with the values the tape differentiates at).
+private struct ParameterBoundField<Base: VectorField>: VectorField {
+    let field: Base
+    let parameters: ParameterList
+    var dimension: Int { field.dimension }
+
+    init(field: Base, values: [Tensor]) throws {
+        self.field = field
+        self.parameters = try ParameterList(names: field.parameters.names, values: values)
+    }
+
+    func callAsFunction(_ x: Variable, time t: Double, parameters theta: [Variable]) throws -> Variable {
+        try field(x, time: t, parameters: theta)
+    }
+}
