@@ -14,7 +14,7 @@ public enum StiffReferenceProblems {
     /// Householder reflection of `v = (1, 2, …, d)`. Exact solution
     /// `y(t) = Q diag(e^{λt}) Qᵀ y(0)` (row form: `x(t) = x(0)·e^{tA}`, A symmetric).
     /// Stiffness ratio `max|λ| / min|λ|`.
-    public struct Linear {
+    public struct Linear: Sendable {
         public let eigenvalues: [Double]
         /// `A`, `d × d`.
         public let matrix: Tensor

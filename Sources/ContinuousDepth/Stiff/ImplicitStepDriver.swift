@@ -96,4 +96,32 @@ struct ImplicitStepDriver {
         }
         return direction * Swift.min(proposed, options.maximumStepSize)
     }
+
+    /// `steps` equal steps `h = (t1 − t0)/steps` at `t = t0 + k·h`, with no error test (for
+    /// convergence-order measurements); returns the final state.
+    /// - Throws: `ContinuousDepthError.invalidArgument` when `steps < 1`, or when some
+    ///   sample's stage iteration fails at a step (the step is too large for the problem).
+    static func integrateFixed<Payload>(from t0: Double, to t1: Double, steps: Int, initialState y0: [Double],
+                                        attempt: (_ y: [Double], _ t: Double, _ h: Double) throws
+                                            -> ImplicitStepAttempt<Payload>,
+                                        accepted: () -> Void) throws -> [Double] {
+        guard steps >= 1 else { throw ContinuousDepthError.invalidArgument("steps must be at least 1; got \(steps)") }
+        guard t0.isFinite, t1.isFinite, t0 != t1 else {
+            throw ContinuousDepthError.invalidArgument("the time span needs finite t0 ≠ t1; got t0 = \(t0), t1 = \(t1)")
+        }
+        let h = (t1 - t0) / Double(steps)
+        var y = y0
+        for k in 0..<steps {
+            let t = t0 + Double(k) * h
+            let step = try attempt(y, t, h)
+            guard !step.newtonFailed else {
+                throw ContinuousDepthError.invalidArgument(
+                    "the stage equations did not converge at t = \(t) with the fixed step \(h); use more steps")
+            }
+            guard step.state.allSatisfy(\.isFinite) else { throw ContinuousDepthError.nonFinite(time: t + h) }
+            accepted()
+            y = step.state
+        }
+        return y
+    }
 }

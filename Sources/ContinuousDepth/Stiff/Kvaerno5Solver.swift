@@ -42,6 +42,27 @@ public struct Kvaerno5Solver: DifferentiableODESolver {
                                                      absoluteTolerance: absoluteTolerance))
     }
 
+    /// `steps` equal steps from `t0` to `t1` without error control (for order
+    /// measurements), forward only, with the implicit work counted.
+    /// - Throws: `ContinuousDepthError.invalidArgument` for bad arguments or a stage
+    ///   iteration that fails at some step; the field's errors.
+    public func solveFixedStep<Field: VectorField>(_ field: Field, initialState x0: Tensor, from t0: Double,
+                                                   to t1: Double, steps: Int) throws
+        -> (finalState: Tensor, statistics: ImplicitSolverStatistics) {
+        let theta = field.parameters.values.map { Variable($0) }
+        try checkSolveArguments(field, initialState: Variable(x0), parameters: theta, at: t0)
+        let tableau = self.tableau
+        let system = BatchedStiffSystem(field, batch: x0.shape[0], parameters: field.parameters.values,
+                                        tolerance: options.tolerance)
+        let stepper = DiagonallyImplicitStepper(tableau: tableau, system: system,
+                                                maximumIterations: options.maximumNewtonIterations)
+        let final = try ImplicitStepDriver.integrateFixed(
+            from: t0, to: t1, steps: steps, initialState: x0.scalars,
+            attempt: { y, t, h in try stepper.attempt(from: y, at: t, by: h) },
+            accepted: { system.statistics.acceptedSteps += 1; stepper.stepAccepted() })
+        return (try system.tensor(final), system.statistics)
+    }
+
     public func solve<Field: VectorField>(_ field: Field, initialState x0: Variable, parameters theta: [Variable],
                                           from t0: Double, to t1: Double,
                                           saving schedule: OutputSchedule) throws -> VariableTrajectory {
