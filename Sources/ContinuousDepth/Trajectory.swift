@@ -1,9 +1,12 @@
 // SPDX-License-Identifier: GPL-3.0-or-later
 import TensorCore
 
-/// States of a batch `[batch, d]` at requested times, with the solve's statistics.
+/// The one solution value of a solve (`ODESolver`): the states of a batch
+/// `[batch, d]` at the output times, the solve's statistics, the events it found
+/// and, when asked for, a dense interpolant of the whole solution.
 public struct Trajectory: Sendable {
-    /// The requested output times, in the order of integration.
+    /// The output times, in the order of integration. After a terminal event the
+    /// output times beyond it are absent (see `events`).
     public let times: [Double]
     /// `states[k]` is the batch state at `times[k]`.
     public let states: [Tensor]
@@ -12,16 +15,27 @@ public struct Trajectory: Sendable {
     /// when it reports one (GSL solves): a first step for continuing, or for
     /// returning backwards as the continuous adjoint does.
     public let nextStepSize: Double?
+    /// The event occurrences found, in the order of integration (`ODEEvent`).
+    public let events: [ODEEventOccurrence]
+    /// `x(t)` for any `t` between `t0` and the time the solve reached, when the
+    /// solve kept its dense output (`keepingDenseOutput: true`); otherwise `nil`.
+    public let interpolant: (any DenseInterpolant)?
 
-    public init(times: [Double], states: [Tensor], statistics: SolverStatistics, nextStepSize: Double? = nil) {
+    public init(times: [Double], states: [Tensor], statistics: SolverStatistics, nextStepSize: Double? = nil,
+                events: [ODEEventOccurrence] = [], interpolant: (any DenseInterpolant)? = nil) {
         self.times = times
         self.states = states
         self.statistics = statistics
         self.nextStepSize = nextStepSize
+        self.events = events
+        self.interpolant = interpolant
     }
 
-    /// The state at the last requested time.
+    /// The state at the last output time.
     public var finalState: Tensor? { states.last }
+
+    /// The terminal event that stopped the solve, if one did.
+    public var terminalEvent: ODEEventOccurrence? { events.last { $0.isTerminal } }
 }
 
 /// A loss value with its gradients with respect to the initial state and every
@@ -41,26 +55,5 @@ public struct ODEGradient: Sendable {
         self.parameters = parameters
         self.forward = forward
         self.backward = backward
-    }
-}
-
-/// What a continuous-side solve or gradient could not do, named precisely.
-public enum ContinuousDepthError: Error, Equatable, Sendable, CustomStringConvertible {
-    /// A tolerance, step, time span or option out of range.
-    case invalidArgument(String)
-    /// A state or derivative became NaN or infinite at time `t`.
-    case nonFinite(time: Double)
-    /// The step size fell below what can make progress at time `t`.
-    case stepSizeTooSmall(time: Double, stepSize: Double)
-    /// More than `maximumSteps` steps were needed; the solve stopped at `time`.
-    case tooManySteps(maximumSteps: Int, time: Double)
-
-    public var description: String {
-        switch self {
-        case let .invalidArgument(reason): return reason
-        case let .nonFinite(t): return "the solution became NaN or infinite at t = \(t)"
-        case let .stepSizeTooSmall(t, h): return "step size \(h) too small to make progress at t = \(t)"
-        case let .tooManySteps(n, t): return "more than \(n) steps needed; stopped at t = \(t)"
-        }
     }
 }

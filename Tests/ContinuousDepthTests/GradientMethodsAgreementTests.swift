@@ -26,7 +26,7 @@ struct GradientMethodsAgreementTests {
     }
 
     func backprop(_ rtol: Double) throws -> ODEGradient {
-        try BackpropThroughSolver(DormandPrince54Solver(relativeTolerance: rtol, absoluteTolerance: rtol * 1e-2))
+        try BackpropThroughSolver(EmbeddedRungeKuttaSolver(.dormandPrince54, relativeTolerance: rtol, absoluteTolerance: rtol * 1e-2))
             .gradient(of: field, initialState: x0, from: 0, observationTimes: [1], loss: loss)
     }
 
@@ -41,7 +41,7 @@ struct GradientMethodsAgreementTests {
     @Test("the reference gradient matches central differences of the tightly solved flow to 1e-7")
     func referenceMatchesFiniteDifferences() throws {
         let reference = try backprop(1e-12)
-        let solver = try DormandPrince54Solver(relativeTolerance: 1e-12, absoluteTolerance: 1e-14)
+        let solver = try EmbeddedRungeKuttaSolver(.dormandPrince54, relativeTolerance: 1e-12, absoluteTolerance: 1e-14)
         let fd = try FiniteDifferences.gradient(at: x0, step: 1e-5) { x in
             0.5 * (try solver.solve(field, initialState: x, from: 0, to: 1).states[0]).square().sum()
         }

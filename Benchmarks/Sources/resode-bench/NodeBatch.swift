@@ -91,7 +91,7 @@ struct NodeBatch {
             return try gslSolver(relativeTolerance: rtol, absoluteTolerance: atol)
                 .solve(field, initialState: initialState, from: 0, to: endTime)
         default:
-            return try DormandPrince54Solver(relativeTolerance: rtol, absoluteTolerance: atol)
+            return try EmbeddedRungeKuttaSolver(.dormandPrince54, relativeTolerance: rtol, absoluteTolerance: atol)
                 .solve(field, initialState: initialState, from: 0, to: endTime)
         }
     }
@@ -118,7 +118,7 @@ struct NodeBatch {
                                            recomputedPointsPerInterval: NodeBatch.recomputedPointsPerInterval)
                 .gradient(of: field, initialState: initialState, from: 0, observationTimes: [endTime], loss: loss)
         case .backprop, .forward, .forwardGSL:
-            let solver = try DormandPrince54Solver(relativeTolerance: rtol, absoluteTolerance: atol)
+            let solver = try EmbeddedRungeKuttaSolver(.dormandPrince54, relativeTolerance: rtol, absoluteTolerance: atol)
             return try BackpropThroughSolver(solver)
                 .gradient(of: field, initialState: initialState, from: 0, observationTimes: [endTime], loss: loss)
         }
@@ -139,7 +139,7 @@ struct NodeBatch {
 
     func reference() throws -> Reference {
         let backprop = try gradient(.backprop, relativeTolerance: 1e-12, absoluteTolerance: 1e-12)
-        let state = try DormandPrince54Solver(relativeTolerance: 1e-12, absoluteTolerance: 1e-12)
+        let state = try EmbeddedRungeKuttaSolver(.dormandPrince54, relativeTolerance: 1e-12, absoluteTolerance: 1e-12)
             .solve(field, initialState: initialState, from: 0, to: endTime)
         let tight = GSLNeuralODESolver(stepType: .rk8pd, relativeTolerance: 1e-12, absoluteTolerance: 1e-12,
                                        initialStepSize: 1e-3)

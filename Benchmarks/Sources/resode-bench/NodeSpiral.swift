@@ -54,7 +54,7 @@ struct NodeSpiral {
                absoluteTolerance atol: Double = absoluteTolerance) throws -> Trajectory {
         switch method {
         case .dormandPrince54:
-            let solver = try DormandPrince54Solver(relativeTolerance: rtol, absoluteTolerance: atol, maximumSteps: 1_000_000)
+            let solver = try EmbeddedRungeKuttaSolver(.dormandPrince54, relativeTolerance: rtol, absoluteTolerance: atol, maximumSteps: 1_000_000)
             return try solver.solve(field, initialState: initialState, from: startTime, to: endTime, at: times)
         case .gsl(let type):
             let solver = GSLNeuralODESolver(stepType: type, relativeTolerance: rtol, absoluteTolerance: atol,

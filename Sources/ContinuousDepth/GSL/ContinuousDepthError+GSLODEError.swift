@@ -12,18 +12,22 @@ extension ContinuousDepthError {
     /// | `tooManySteps(n, t)` | `tooManySteps(n, t)` |
     /// | `stepSizeBelowMinimum(t, h, _)`, `stepSizeUnderflow(t, h)` | `stepSizeTooSmall(t, h)` |
     /// | `nonFiniteDerivative(t, _)`, `nonFiniteJacobian(t, _)`, `nonFiniteState(t, _)` | `nonFinite(t)` |
-    public init?(_ error: GSLODEError) {
+    ///
+    /// `GSLODEError` carries no statistics yet, so the caller passes what it knows
+    /// (`SolverStatistics()` when nothing): the GSL side of the solver protocol is
+    /// to report the statistics of the failed solve here.
+    public init?(_ error: GSLODEError, statistics: SolverStatistics = SolverStatistics()) {
         switch error {
         case .invalidArgument, .dimensionMismatch, .outputTimesInvalid, .missingJacobian:
             self = .invalidArgument(error.description)
         case let .tooManySteps(maximumSteps, time):
-            self = .tooManySteps(maximumSteps: maximumSteps, time: time)
+            self = .tooManySteps(maximumSteps: maximumSteps, time: time, statistics: statistics)
         case let .stepSizeBelowMinimum(time, stepSize, _):
-            self = .stepSizeTooSmall(time: time, stepSize: stepSize)
+            self = .stepSizeTooSmall(time: time, stepSize: stepSize, statistics: statistics)
         case let .stepSizeUnderflow(time, stepSize):
-            self = .stepSizeTooSmall(time: time, stepSize: stepSize)
+            self = .stepSizeTooSmall(time: time, stepSize: stepSize, statistics: statistics)
         case let .nonFiniteDerivative(time, _), let .nonFiniteJacobian(time, _), let .nonFiniteState(time, _):
-            self = .nonFinite(time: time)
+            self = .nonFinite(time: time, statistics: statistics)
         case .library:
             return nil
         }

@@ -17,7 +17,7 @@ extension GSLNeuralODESolver {
         guard span > 0 else { return self }
         let tolerance = try ErrorTolerance(relative: relativeTolerance, absolute: absoluteTolerance)
         let f0 = try field.evaluate(x0, time: t0)
-        guard f0.isFinite else { throw ContinuousDepthError.nonFinite(time: t0) }
+        guard f0.isFinite else { throw ContinuousDepthError.nonFinite(time: t0, statistics: SolverStatistics(functionEvaluations: 1)) }
         let h = try InitialStepSize.hairer(order: stepType.order ?? 5, tolerance: tolerance, at: t0, state: x0,
                                            derivative: f0, direction: t1 > t0 ? 1 : -1) { x, t in
             try field.evaluate(x, time: t)

@@ -52,7 +52,8 @@ public struct NeuralODEBlock: DifferentiableModel {
         if case .gsl = spec.solver { method = gradientMethod ?? .adjoint } else { method = gradientMethod ?? .backprop }
         if case .gsl(let type) = spec.solver, method == .backprop {
             throw ContinuousDepthError.invalidArgument(
-                "backprop through the solver needs an own solver (euler, heun, rk4-fixed, dopri5); GSL's \(type.rawValue) takes the adjoint")
+                "backprop through the solver needs an own solver ("
+                    + NeuralODESolverChoice.ownSchemes.map(\.description).joined(separator: ", ") + "); GSL's \(type.rawValue) takes the adjoint")
         }
         self.spec = spec
         self.gradientMethod = method
@@ -117,7 +118,11 @@ public struct NeuralODEBlock: DifferentiableModel {
 
     func ownSolver() throws -> any DifferentiableODESolver {
         if let tableau = spec.solver.fixedStepTableau { return try FixedStepSolver(tableau, stepCount: spec.steps) }
-        return try DormandPrince54Solver(relativeTolerance: spec.relativeTolerance, absoluteTolerance: spec.absoluteTolerance)
+        guard let tableau = spec.solver.adaptiveTableau else {
+            throw ContinuousDepthError.invalidArgument("\(spec.solver) is not an own solver")
+        }
+        return try EmbeddedRungeKuttaSolver(tableau, relativeTolerance: spec.relativeTolerance,
+                                            absoluteTolerance: spec.absoluteTolerance)
     }
 
     func gslSolver() throws -> GSLNeuralODESolver {

@@ -3,29 +3,34 @@ import GSLBridge
 import TensorCore
 
 /// Which integrator a neural ODE uses, by the names of the `resode eval` contract:
-/// ResODE's own differentiable schemes `euler`, `heun`, `rk4-fixed` (fixed steps)
-/// and `dopri5` (adaptive Dormand–Prince 5(4)), or any GSL step type
+/// ResODE's own differentiable schemes `euler`, `heun`, `rk4-fixed` (fixed steps),
+/// the adaptive embedded pairs `heun-euler` (Heun–Euler 2(1)), `bosh3`
+/// (Bogacki–Shampine 3(2)), `dopri5` (Dormand–Prince 5(4)), `tsit5` (Tsitouras
+/// 5(4)) and `dopri8` (Prince–Dormand 8(7)), or any GSL step type
 /// (`rk2 rk4 rkf45 rkck rk8pd rk1imp rk2imp rk4imp bsimp msadams msbdf`).
 /// Note that `rk4` is GSL's adaptive step-doubling RK4, `rk4-fixed` ours.
 public enum NeuralODESolverChoice: Equatable, Sendable, CustomStringConvertible {
-    case euler, heun, rungeKutta4Fixed, dormandPrince5
+    case euler, heun, rungeKutta4Fixed
+    case heunEuler2, bogackiShampine3, dormandPrince5, tsitouras5, dormandPrince8
     case gsl(GSLStepType)
+
+    /// The own schemes by contract name, in order of increasing order.
+    public static let ownSchemes: [NeuralODESolverChoice] = [
+        .euler, .heun, .rungeKutta4Fixed, .heunEuler2, .bogackiShampine3, .dormandPrince5, .tsitouras5, .dormandPrince8,
+    ]
 
     /// Parses a contract name.
     /// - Throws: `ContinuousDepthError.invalidArgument` naming the value for an unknown solver.
     public init(name: String) throws {
-        switch name {
-        case "euler": self = .euler
-        case "heun": self = .heun
-        case "rk4-fixed": self = .rungeKutta4Fixed
-        case "dopri5": self = .dormandPrince5
-        default:
-            guard let type = GSLStepType(rawValue: name) else {
-                throw ContinuousDepthError.invalidArgument(
-                    "unknown solver '\(name)' (expected euler, heun, rk4-fixed, dopri5 or a GSL step type: "
-                    + GSLStepType.allCases.map(\.rawValue).joined(separator: " ") + ")")
-            }
+        if let own = NeuralODESolverChoice.ownSchemes.first(where: { $0.description == name }) {
+            self = own
+        } else if let type = GSLStepType(rawValue: name) {
             self = .gsl(type)
+        } else {
+            throw ContinuousDepthError.invalidArgument(
+                "unknown solver '\(name)' (expected one of "
+                    + NeuralODESolverChoice.ownSchemes.map(\.description).joined(separator: " ")
+                    + " or a GSL step type: " + GSLStepType.allCases.map(\.rawValue).joined(separator: " ") + ")")
         }
     }
 
@@ -34,7 +39,11 @@ public enum NeuralODESolverChoice: Equatable, Sendable, CustomStringConvertible 
         case .euler: return "euler"
         case .heun: return "heun"
         case .rungeKutta4Fixed: return "rk4-fixed"
+        case .heunEuler2: return "heun-euler"
+        case .bogackiShampine3: return "bosh3"
         case .dormandPrince5: return "dopri5"
+        case .tsitouras5: return "tsit5"
+        case .dormandPrince8: return "dopri8"
         case .gsl(let type): return type.rawValue
         }
     }
@@ -44,6 +53,18 @@ public enum NeuralODESolverChoice: Equatable, Sendable, CustomStringConvertible 
         switch self {
         case .euler, .heun, .rungeKutta4Fixed: return true
         default: return false
+        }
+    }
+
+    /// The embedded pair of an own adaptive scheme.
+    var adaptiveTableau: ButcherTableau? {
+        switch self {
+        case .heunEuler2: return .heunEuler21
+        case .bogackiShampine3: return .bogackiShampine32
+        case .dormandPrince5: return .dormandPrince54
+        case .tsitouras5: return .tsitouras54
+        case .dormandPrince8: return .dormandPrince87
+        default: return nil
         }
     }
 

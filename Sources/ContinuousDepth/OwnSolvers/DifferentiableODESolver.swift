@@ -11,45 +11,45 @@ import TensorCore
 ///
 /// With untracked `x0` and `θ` nothing is recorded (no tape): that is the fast
 /// forward path, `solve(_:initialState:from:to:at:)` on tensors.
-public protocol DifferentiableODESolver: Sendable {
-    /// Integrates from `t0` towards `t1` (backwards when `t1 < t0`).
+public protocol DifferentiableODESolver: ODESolver {
+    /// Integrates from `t0` towards `t1` (backwards when `t1 < t0`) on variables.
     ///
     /// - Parameters:
     ///   - field: `f`, evaluated on the whole batch at once.
     ///   - x0: the initial state `[batch, field.dimension]`, finite.
     ///   - theta: the parameters in `field.parameters.names` order; tracked to differentiate.
-    ///   - schedule: the output times, or every step.
-    /// - Returns: the states at the output times and the cost of the solve.
-    /// - Throws: `ContinuousDepthError` for bad arguments, non-finite states and
-    ///   solver failures; the field's own errors unchanged.
+    ///   - schedule, events, keepingDenseOutput: as in `ODESolver`.
+    /// - Returns: the states at the output times (on the tape when the inputs are
+    ///   tracked), the cost of the solve, the events and the dense output.
+    /// - Throws: as `ODESolver.solve`.
     func solve<Field: VectorField>(_ field: Field, initialState x0: Variable, parameters theta: [Variable],
-                                   from t0: Double, to t1: Double,
-                                   saving schedule: OutputSchedule) throws -> VariableTrajectory
+                                   from t0: Double, to t1: Double, saving schedule: OutputSchedule,
+                                   events: [ODEEvent], keepingDenseOutput: Bool) throws -> VariableTrajectory
 }
 
 extension DifferentiableODESolver {
-    /// Forward only: integrates with the field's own parameters on untracked
-    /// variables, so no tape is created.
-    ///
-    /// - Parameter outputTimes: inside `[t0, t1]`, ordered from `t0` towards `t1`
-    ///   (default `[t1]`, as `GSLNeuralODESolver`).
-    /// - Returns: `x(t)` at the output times.
-    public func solve<Field: VectorField>(_ field: Field, initialState x0: Tensor, from t0: Double, to t1: Double,
-                                          at outputTimes: [Double]? = nil) throws -> Trajectory {
-        try solve(field, initialState: x0, from: t0, to: t1, saving: .times(outputTimes ?? [t1]))
+    /// On variables, without events or dense output.
+    public func solve<Field: VectorField>(_ field: Field, initialState x0: Variable, parameters theta: [Variable],
+                                          from t0: Double, to t1: Double,
+                                          saving schedule: OutputSchedule) throws -> VariableTrajectory {
+        try solve(field, initialState: x0, parameters: theta, from: t0, to: t1, saving: schedule, events: [],
+                  keepingDenseOutput: false)
     }
 
-    /// Forward only, with an explicit schedule (`.everyStep` for the step grid).
-    /// A `TraceableField` is evaluated by replaying its trace (`ReplayedField`).
+    /// Forward only (`ODESolver`): integrates with the field's own parameters on
+    /// untracked variables, so no tape is created. A `TraceableField` is evaluated
+    /// by replaying its trace (`ReplayedField`).
     public func solve<Field: VectorField>(_ field: Field, initialState x0: Tensor, from t0: Double, to t1: Double,
-                                          saving schedule: OutputSchedule) throws -> Trajectory {
+                                          saving schedule: OutputSchedule, events: [ODEEvent],
+                                          keepingDenseOutput: Bool) throws -> Trajectory {
         let theta = field.parameters.values.map { Variable($0) }
         if let traceable = field as? any TraceableField, x0.rank == 2,
            let replayed = try? ReplayedField(traceable, batchSize: x0.shape[0]) {
             return try solve(replayed, initialState: Variable(x0), parameters: theta, from: t0, to: t1,
-                             saving: schedule).values
+                             saving: schedule, events: events, keepingDenseOutput: keepingDenseOutput).values
         }
-        return try solve(field, initialState: Variable(x0), parameters: theta, from: t0, to: t1, saving: schedule).values
+        return try solve(field, initialState: Variable(x0), parameters: theta, from: t0, to: t1, saving: schedule,
+                         events: events, keepingDenseOutput: keepingDenseOutput).values
     }
 }
 
@@ -64,5 +64,5 @@ func checkSolveArguments<Field: VectorField>(_ field: Field, initialState x0: Va
         throw ContinuousDepthError.invalidArgument(
             "the field has \(field.parameters.count) parameter tensors (\(field.parameters.names)); got \(theta.count)")
     }
-    guard x0.value.isEntirelyFinite else { throw ContinuousDepthError.nonFinite(time: t0) }
+    guard x0.value.isEntirelyFinite else { throw ContinuousDepthError.nonFinite(time: t0, statistics: SolverStatistics()) }
 }

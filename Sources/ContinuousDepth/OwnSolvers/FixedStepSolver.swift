@@ -47,7 +47,11 @@ public struct FixedStepSolver: DifferentiableODESolver {
     ///   `.nonFinite(time:)` with the first grid time whose state is NaN or infinite.
     public func solve<Field: VectorField>(_ field: Field, initialState x0: Variable, parameters theta: [Variable],
                                           from t0: Double, to t1: Double,
-                                          saving schedule: OutputSchedule) throws -> VariableTrajectory {
+                                          saving schedule: OutputSchedule, events: [ODEEvent],
+                                          keepingDenseOutput: Bool) throws -> VariableTrajectory {
+        guard events.isEmpty, !keepingDenseOutput else {
+            throw ContinuousDepthError.invalidOption(name: "events", reason: "not yet supported by FixedStepSolver")
+        }
         let span = try IntegrationSpan(from: t0, to: t1, saving: schedule)
         let grid = try FixedStepGrid(from: t0, to: t1, spacing: spacing)
         try checkSolveArguments(field, initialState: x0, parameters: theta, at: t0)
@@ -82,7 +86,11 @@ public struct FixedStepSolver: DifferentiableODESolver {
             if k > 0 {
                 y = try RungeKuttaStep(tableau, field: f, at: grid.time(at: k - 1), from: y,
                                        by: grid.stepSize(at: k - 1)).y
-                guard y.value.isEntirelyFinite else { throw ContinuousDepthError.nonFinite(time: grid.time(at: k)) }
+                guard y.value.isEntirelyFinite else {
+                    throw ContinuousDepthError.nonFinite(
+                        time: grid.time(at: k),
+                        statistics: SolverStatistics(functionEvaluations: evaluations, acceptedSteps: k - 1))
+                }
             }
             while next < indices.count, indices[next] == k {
                 states.append(y)

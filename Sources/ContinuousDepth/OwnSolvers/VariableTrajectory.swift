@@ -1,9 +1,10 @@
 // SPDX-License-Identifier: GPL-3.0-or-later
 import TensorCore
 
-/// States of a batch `[batch, d]` at the output times of a solve, as variables:
-/// when the initial state or the parameters are tracked, every state is a node
-/// of the same tape and a loss on them can be differentiated through the solver.
+/// The solution of a solve on variables (`DifferentiableODESolver`): the states
+/// of a batch `[batch, d]` at the output times, as variables. When the initial
+/// state or the parameters are tracked, every state is a node of the same tape
+/// and a loss on them can be differentiated through the solver.
 public struct VariableTrajectory {
     /// The output times, in the order of integration.
     public let times: [Double]
@@ -15,13 +16,20 @@ public struct VariableTrajectory {
     /// at most this many vector–Jacobian products of `f` in a backward pass.
     /// Rejected attempts and an initial-step probe are excluded.
     public let acceptedEvaluations: Int
+    /// The located events (values, not differentiated).
+    public let events: [ODEEventOccurrence]
+    /// The dense output on plain tensors, when the solve kept it.
+    public let interpolant: (any DenseInterpolant)?
 
     /// A trajectory from its parts (one state per time).
-    public init(times: [Double], states: [Variable], statistics: SolverStatistics, acceptedEvaluations: Int) {
+    public init(times: [Double], states: [Variable], statistics: SolverStatistics, acceptedEvaluations: Int,
+                events: [ODEEventOccurrence] = [], interpolant: (any DenseInterpolant)? = nil) {
         self.times = times
         self.states = states
         self.statistics = statistics
         self.acceptedEvaluations = acceptedEvaluations
+        self.events = events
+        self.interpolant = interpolant
     }
 
     /// The state at the last output time.
@@ -29,6 +37,7 @@ public struct VariableTrajectory {
 
     /// The same trajectory as plain tensors (derivatives dropped).
     public var values: Trajectory {
-        Trajectory(times: times, states: states.map(\.value), statistics: statistics)
+        Trajectory(times: times, states: states.map(\.value), statistics: statistics, events: events,
+                   interpolant: interpolant)
     }
 }

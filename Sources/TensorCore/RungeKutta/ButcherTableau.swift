@@ -22,6 +22,8 @@ public struct ButcherTableau: Sendable, Equatable {
     public let order: Int
     /// Order of the embedded solution (error estimate), if any.
     public let embeddedOrder: Int?
+    /// The dense output of a step, if the method has one.
+    public let continuousExtension: ContinuousExtension?
 
     public var stageCount: Int { b.count }
     /// First-same-as-last: the last stage equals f at the new point, so it can be reused.
@@ -31,10 +33,15 @@ public struct ButcherTableau: Sendable, Equatable {
     }
 
     public init(name: String, a: [[Double]], b: [Double], c: [Double], embeddedB: [Double]? = nil,
-                order: Int, embeddedOrder: Int? = nil) {
+                order: Int, embeddedOrder: Int? = nil, continuousExtension: ContinuousExtension? = nil) {
         self.name = name; self.a = a; self.b = b; self.c = c
         self.embeddedB = embeddedB; self.order = order; self.embeddedOrder = embeddedOrder
+        self.continuousExtension = continuousExtension
     }
+
+    /// `k` in `‖e‖ ∝ hᵏ` for the embedded error estimate `e = h Σ (bᵢ − b̂ᵢ) kᵢ`:
+    /// `min(p, p̂) + 1` (5 for Dormand–Prince 5(4)); `order + 1` without an embedded pair.
+    public var errorOrder: Int { Swift.min(order, embeddedOrder ?? order) + 1 }
 
     /// Explicit Euler: `yₙ₊₁ = yₙ + h f(tₙ, yₙ)`. Order 1, one evaluation; a residual block is one step of it.
     public static let euler = ButcherTableau(name: "euler", a: [[]], b: [1], c: [0], order: 1)
@@ -49,22 +56,4 @@ public struct ButcherTableau: Sendable, Equatable {
     public static let rungeKutta4 = ButcherTableau(
         name: "rk4", a: [[], [0.5], [0, 0.5], [0, 0, 1]], b: [1.0 / 6, 1.0 / 3, 1.0 / 3, 1.0 / 6],
         c: [0, 0.5, 0.5, 1], order: 4)
-
-    /// Dormand–Prince 5(4): seven stages, FSAL (six new evaluations per accepted
-    /// step), order 5 solution with an order 4 embedded error estimate.
-    ///
-    /// Reference: Dormand & Prince, J. Comput. Appl. Math. 6 (1980); Hairer, Nørsett & Wanner §II.5, Table 5.2.
-    public static let dormandPrince54 = ButcherTableau(
-        name: "dopri5",
-        a: [[],
-            [1.0 / 5],
-            [3.0 / 40, 9.0 / 40],
-            [44.0 / 45, -56.0 / 15, 32.0 / 9],
-            [19372.0 / 6561, -25360.0 / 2187, 64448.0 / 6561, -212.0 / 729],
-            [9017.0 / 3168, -355.0 / 33, 46732.0 / 5247, 49.0 / 176, -5103.0 / 18656],
-            [35.0 / 384, 0, 500.0 / 1113, 125.0 / 192, -2187.0 / 6784, 11.0 / 84]],
-        b: [35.0 / 384, 0, 500.0 / 1113, 125.0 / 192, -2187.0 / 6784, 11.0 / 84, 0],
-        c: [0, 1.0 / 5, 3.0 / 10, 4.0 / 5, 8.0 / 9, 1, 1],
-        embeddedB: [5179.0 / 57600, 0, 7571.0 / 16695, 393.0 / 640, -92097.0 / 339200, 187.0 / 2100, 1.0 / 40],
-        order: 5, embeddedOrder: 4)
 }

@@ -125,7 +125,7 @@ func backwardTooManySteps() throws {
         _ = try ContinuousAdjoint(solver: tight, backwardStepType: .rk2)
             .backpropagate([x0], through: trajectory, of: field, from: 0)
     } throws: { error in
-        guard case let ContinuousDepthError.tooManySteps(maximumSteps, _) = error else { return false }
+        guard case let ContinuousDepthError.tooManySteps(maximumSteps, _, _) = error else { return false }
         return maximumSteps == 3
     }
 }

@@ -16,7 +16,7 @@ func nanFieldReportsTime(stepType: GSLStepType) throws {
     #expect {
         _ = try solver.solve(field, initialState: try Fixtures.batch(2, 2, seed: 61), from: 0, to: 1)
     } throws: { error in
-        guard case let ContinuousDepthError.nonFinite(time) = error else { return false }
+        guard case let ContinuousDepthError.nonFinite(time, _) = error else { return false }
         return time > 0.5 && time <= 1
     }
 }
@@ -28,7 +28,7 @@ func tooManyStepsIsTyped() throws {
     #expect {
         _ = try solver.solve(field, initialState: try Fixtures.batch(2, 2, seed: 63), from: 0, to: 10)
     } throws: { error in
-        guard case let ContinuousDepthError.tooManySteps(maximumSteps, time) = error else { return false }
+        guard case let ContinuousDepthError.tooManySteps(maximumSteps, time, _) = error else { return false }
         return maximumSteps == 5 && time > 0 && time < 10
     }
 }

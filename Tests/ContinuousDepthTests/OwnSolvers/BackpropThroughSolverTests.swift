@@ -66,7 +66,7 @@ struct BackpropThroughSolverTests {
     @Test("DOPRI5 gradients at rtol 1e-10 (dense outputs included) match differences of the exact flow to 1e-6")
     func adaptiveMatchesExactFlow() throws {
         let (field, x0) = try Self.problem()
-        let adaptive = try DormandPrince54Solver(relativeTolerance: 1e-10, absoluteTolerance: 1e-12)
+        let adaptive = try EmbeddedRungeKuttaSolver(.dormandPrince54, relativeTolerance: 1e-10, absoluteTolerance: 1e-12)
         let times = [0.3, 0.7, 1.0]
         let result = try Self.gradient(adaptive, field: field, x0: x0, times: times)
         // The exact flow: RK4 with h = 0.005 (global error ~1e-10 here), differenced along one
@@ -94,7 +94,7 @@ struct BackpropThroughSolverTests {
     @Test("The loss of the final state alone equals the observation form with [t1]")
     func finalStateForm() throws {
         let (field, x0) = try Self.problem()
-        let strategy = BackpropThroughSolver(try DormandPrince54Solver(relativeTolerance: 1e-6, absoluteTolerance: 1e-8))
+        let strategy = BackpropThroughSolver(try EmbeddedRungeKuttaSolver(.dormandPrince54, relativeTolerance: 1e-6, absoluteTolerance: 1e-8))
         let final = try strategy.gradient(of: field, initialState: x0, from: 0, to: 1) { try Self.halfSquaredNorm($0) }
         let listed = try strategy.gradient(of: field, initialState: x0, from: 0, observationTimes: [1]) {
             try Self.halfSquaredNorm($0[0])
@@ -116,7 +116,7 @@ struct BackpropThroughSolverTests {
     @Test("Tracked and untracked solves give bit-identical states")
     func trackedEqualsUntracked() throws {
         let (field, x0) = try Self.problem()
-        let solver = try DormandPrince54Solver(relativeTolerance: 1e-6, absoluteTolerance: 1e-8)
+        let solver = try EmbeddedRungeKuttaSolver(.dormandPrince54, relativeTolerance: 1e-6, absoluteTolerance: 1e-8)
         let plain = try solver.solve(field, initialState: x0, from: 0, to: 1, at: [0.4, 1])
         let tape = Tape()
         let tracked = try solver.solve(field, initialState: try tape.variable(x0),

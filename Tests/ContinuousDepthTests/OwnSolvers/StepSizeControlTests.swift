@@ -28,30 +28,30 @@ struct StepSizeControlTests {
     @Test("An accepted step grows by 0.9·err^(−0.14)·err_prev^(0.08), clamped to [0.2, 10]")
     func acceptedFactor() {
         let controller = ProportionalIntegralController.standard
-        var history = ProportionalIntegralController.History()
-        let first = controller.decide(errorNorm: 0.5, history: &history)
+        var history = StepSizeHistory()
+        let first = controller.decide(errorNorm: 0.5, errorOrder: 5, history: &history)
         #expect(first.isAccepted)
         #expect(abs(first.factor - 0.9 * pow(0.5, -0.14)) <= 1e-15)
-        let second = controller.decide(errorNorm: 0.01, history: &history)
+        let second = controller.decide(errorNorm: 0.01, errorOrder: 5, history: &history)
         #expect(abs(second.factor - 0.9 * pow(0.01, -0.14) * pow(0.5, 0.08)) <= 1e-15)
-        #expect(controller.decide(errorNorm: 0, history: &history).factor == 10)
-        #expect(controller.decide(errorNorm: 1e-300, history: &history).factor == 10)
+        #expect(controller.decide(errorNorm: 0, errorOrder: 5, history: &history).factor == 10)
+        #expect(controller.decide(errorNorm: 1e-300, errorOrder: 5, history: &history).factor == 10)
         #expect(history.previousErrorNorm == 1e-4)
     }
 
     @Test("A step with err > 1 or NaN is rejected and shrinks; the next accepted step may not grow")
     func rejection() {
         let controller = ProportionalIntegralController.standard
-        var history = ProportionalIntegralController.History()
-        let rejected = controller.decide(errorNorm: 4, history: &history)
+        var history = StepSizeHistory()
+        let rejected = controller.decide(errorNorm: 4, errorOrder: 5, history: &history)
         #expect(!rejected.isAccepted)
         #expect(abs(rejected.factor - 0.9 * pow(4, -0.14)) <= 1e-15)
-        #expect(controller.decide(errorNorm: 1e6, history: &history).factor == 0.2)
-        let nan = controller.decide(errorNorm: .nan, history: &history)
+        #expect(controller.decide(errorNorm: 1e6, errorOrder: 5, history: &history).factor == 0.2)
+        let nan = controller.decide(errorNorm: .nan, errorOrder: 5, history: &history)
         #expect(!nan.isAccepted && nan.factor == 0.2)
-        let afterRejection = controller.decide(errorNorm: 1e-3, history: &history)
+        let afterRejection = controller.decide(errorNorm: 1e-3, errorOrder: 5, history: &history)
         #expect(afterRejection.isAccepted && afterRejection.factor == 1)
-        #expect(controller.decide(errorNorm: 1e-3, history: &history).factor > 1)
+        #expect(controller.decide(errorNorm: 1e-3, errorOrder: 5, history: &history).factor > 1)
     }
 
     @Test("Hairer's starting step for y' = −y, y0 = 1 follows the formula by hand")

@@ -6,8 +6,8 @@ import ContinuousDepth
 import Testing
 import TensorCore
 
-@Suite("Adaptive Dormand–Prince 5(4) solver")
-struct DormandPrince54SolverTests {
+@Suite("Embedded Runge–Kutta driver with Dormand–Prince 5(4)")
+struct EmbeddedRungeKuttaSolverTests {
     static let (decay, frequency) = (0.2, 3.0)
 
     static func field() throws -> ClosureVectorField {
@@ -25,7 +25,7 @@ struct DormandPrince54SolverTests {
         var errors: [Double] = []
         for exponent in 4...10 {
             let rtol = pow(10, -Double(exponent))
-            let solver = try DormandPrince54Solver(relativeTolerance: rtol, absoluteTolerance: rtol)
+            let solver = try EmbeddedRungeKuttaSolver(.dormandPrince54, relativeTolerance: rtol, absoluteTolerance: rtol)
             let final = try #require(try solver.solve(try Self.field(), initialState: x0, from: 0, to: 5).finalState)
             let error = try OwnSolverProblems.maximumError(final, exact)
             errors.append(error)
@@ -39,7 +39,7 @@ struct DormandPrince54SolverTests {
     @Test("Dense output at 50 off-step times is as accurate as the step ends and costs no evaluation")
     func denseOutput() throws {
         let x0 = try OwnSolverProblems.twoDimensionalStates()
-        let solver = try DormandPrince54Solver(relativeTolerance: 1e-7, absoluteTolerance: 1e-9)
+        let solver = try EmbeddedRungeKuttaSolver(.dormandPrince54, relativeTolerance: 1e-7, absoluteTolerance: 1e-9)
         let steps = try solver.solve(try Self.field(), initialState: x0, from: 0, to: 5, saving: .everyStep)
         var endpointError = 0.0
         for (t, state) in zip(steps.times, steps.states) {
@@ -66,7 +66,7 @@ struct DormandPrince54SolverTests {
         let x0 = try Tensor([[1, 0]])
         let periods = 20.0
         let t1 = periods * 2 * Double.pi
-        let solver = try DormandPrince54Solver(relativeTolerance: 1e-9, absoluteTolerance: 1e-11)
+        let solver = try EmbeddedRungeKuttaSolver(.dormandPrince54, relativeTolerance: 1e-9, absoluteTolerance: 1e-11)
         let trajectory = try solver.solve(oscillator, initialState: x0, from: 0, to: t1,
                                           at: (1...40).map { Double($0) * t1 / 40 })
         for (t, state) in zip(trajectory.times, trajectory.states) {
@@ -81,11 +81,11 @@ struct DormandPrince54SolverTests {
     @Test("Evaluations are 6·(accepted + rejected) + 1, plus 1 for the automatic first step")
     func evaluationCount() throws {
         let x0 = try OwnSolverProblems.twoDimensionalStates()
-        let automatic = try DormandPrince54Solver(relativeTolerance: 1e-6, absoluteTolerance: 1e-8)
+        let automatic = try EmbeddedRungeKuttaSolver(.dormandPrince54, relativeTolerance: 1e-6, absoluteTolerance: 1e-8)
         let a = try automatic.solve(try Self.field(), initialState: x0, from: 0, to: 3).statistics
         #expect(a.functionEvaluations == 6 * (a.acceptedSteps + a.rejectedSteps) + 2)
         // A far too large first step is rejected, and rejections are counted.
-        let given = try DormandPrince54Solver(relativeTolerance: 1e-6, absoluteTolerance: 1e-8, initialStepSize: 2)
+        let given = try EmbeddedRungeKuttaSolver(.dormandPrince54, relativeTolerance: 1e-6, absoluteTolerance: 1e-8, initialStepSize: 2)
         let g = try given.solve(try Self.field(), initialState: x0, from: 0, to: 3).statistics
         #expect(g.rejectedSteps >= 1)
         #expect(g.functionEvaluations == 6 * (g.acceptedSteps + g.rejectedSteps) + 1)
@@ -94,7 +94,7 @@ struct DormandPrince54SolverTests {
     @Test("Every-step output starts at t0, ends exactly at t1, and respects hmax")
     func everyStepAndMaximumStep() throws {
         let x0 = try OwnSolverProblems.twoDimensionalStates()
-        let solver = try DormandPrince54Solver(relativeTolerance: 1e-3, absoluteTolerance: 1e-3, maximumStepSize: 0.1)
+        let solver = try EmbeddedRungeKuttaSolver(.dormandPrince54, relativeTolerance: 1e-3, absoluteTolerance: 1e-3, maximumStepSize: 0.1)
         let trajectory = try solver.solve(try Self.field(), initialState: x0, from: 0, to: 1, saving: .everyStep)
         #expect(trajectory.times.first == 0)
         #expect(trajectory.times.last == 1)
@@ -109,7 +109,7 @@ struct DormandPrince54SolverTests {
     @Test("Backwards in time, the solve matches the exact flow and undoes the forward solve")
     func backwards() throws {
         let x0 = try OwnSolverProblems.twoDimensionalStates()
-        let solver = try DormandPrince54Solver(relativeTolerance: 1e-10, absoluteTolerance: 1e-12)
+        let solver = try EmbeddedRungeKuttaSolver(.dormandPrince54, relativeTolerance: 1e-10, absoluteTolerance: 1e-12)
         let forward = try #require(try solver.solve(try Self.field(), initialState: x0, from: 0, to: 2).finalState)
         let back = try solver.solve(try Self.field(), initialState: forward, from: 2, to: 0, at: [1.5, 0])
         #expect(back.times == [1.5, 0])
@@ -121,7 +121,7 @@ struct DormandPrince54SolverTests {
     @Test("Output times may repeat and include t0, which returns the initial state")
     func repeatedAndInitialOutputs() throws {
         let y0 = try OwnSolverProblems.logisticStates()
-        let solver = try DormandPrince54Solver(relativeTolerance: 1e-8, absoluteTolerance: 1e-10)
+        let solver = try EmbeddedRungeKuttaSolver(.dormandPrince54, relativeTolerance: 1e-8, absoluteTolerance: 1e-10)
         let trajectory = try solver.solve(OwnSolverProblems.logistic, initialState: y0, from: 0, to: 2, at: [0, 0.7, 0.7, 1.3])
         #expect(trajectory.states[0] == y0)
         #expect(trajectory.states[1] == trajectory.states[2])

@@ -4,9 +4,11 @@ import Testing
 import TensorCore
 
 @Suite("Dormand–Prince dense output")
-struct DormandPrinceInterpolantTests {
+struct DormandPrinceDenseOutputTests {
+    static let denseOutput = ButcherTableau.dormandPrince54.continuousExtension!
+
     /// The weights as polynomials `Σ cₘ θᵐ` (m = 1…4), as printed in Hairer's `dopri5`
-    /// expanded form (independent of the rcont1…rcont5 form the code uses).
+    /// expanded form (independent of the rcont1…rcont5 form the tableau file expands).
     static let polynomialCoefficients: [[Double]] = [
         [1, -8048581381.0 / 2820520608, 8663915743.0 / 2820520608, -12715105075.0 / 11282082432],
         [0, 0, 0, 0],
@@ -20,7 +22,7 @@ struct DormandPrinceInterpolantTests {
     @Test("The stage weights b(θ) equal the expanded polynomial coefficients")
     func weightsMatchPolynomials() {
         for theta in [0.0, 0.1, 0.37, 0.5, 0.83, 1.0] {
-            let weights = DormandPrinceInterpolant.weights(at: theta)
+            let weights = Self.denseOutput.weights(at: theta)
             for (i, c) in Self.polynomialCoefficients.enumerated() {
                 let expected = ((c[3] * theta + c[2]) * theta + c[1]) * theta * theta + c[0] * theta
                 #expect(abs(weights[i] - expected) <= 1e-14, "b\(i + 1)(\(theta)) = \(weights[i]), expected \(expected)")
@@ -30,8 +32,8 @@ struct DormandPrinceInterpolantTests {
 
     @Test("b(0) = 0 and b(1) = b, the order-5 weights")
     func endpoints() {
-        #expect(DormandPrinceInterpolant.weights(at: 0).allSatisfy { $0 == 0 })
-        let atOne = DormandPrinceInterpolant.weights(at: 1)
+        #expect(Self.denseOutput.weights(at: 0).allSatisfy { $0 == 0 })
+        let atOne = Self.denseOutput.weights(at: 1)
         for (w, b) in zip(atOne, ButcherTableau.dormandPrince54.b) { #expect(abs(w - b) <= 1e-15) }
     }
 
@@ -43,19 +45,9 @@ struct DormandPrinceInterpolantTests {
         let step = try RungeKuttaStep(.dormandPrince54, field: field, at: t, from: y0, by: h)
         for theta in [0.0, 0.2, 0.37, 0.5, 0.9, 1.0] {
             let s = t + theta * h
-            let value = try DormandPrinceInterpolant.value(at: theta, from: y0, stages: step.stages, stepSize: h)
+            let value = try RungeKuttaStep.combining(y0, stages: step.stages, weights: Self.denseOutput.weights(at: theta),
+                                                     stepSize: h)
             #expect(abs(value.value[0, 0] - s * s * s * s) <= 1e-15, "θ = \(theta)")
-        }
-    }
-
-    @Test("θ outside [0, 1] and a wrong stage count are rejected")
-    func badArguments() throws {
-        let y = Variable(try Tensor([[1]]))
-        #expect(throws: ContinuousDepthError.self) {
-            _ = try DormandPrinceInterpolant.value(at: 1.5, from: y, stages: Array(repeating: y, count: 7), stepSize: 0.1)
-        }
-        #expect(throws: ContinuousDepthError.self) {
-            _ = try DormandPrinceInterpolant.value(at: 0.5, from: y, stages: [y, y], stepSize: 0.1)
         }
     }
 }
