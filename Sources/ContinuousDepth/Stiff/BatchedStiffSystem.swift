@@ -69,14 +69,14 @@ final class BatchedStiffSystem<Field: VectorField> {
         do { return try jacobian.factorIterationMatrix(scale: s) } catch { return nil }
     }
 
-    /// Per-sample weighted RMS norms `‖v_b‖ = √(mean_i (v_bi / (atol + rtol·|y_bi|))²)`.
+    /// Per-sample weighted RMS norms `‖v_b‖ = √(mean_i (v_bi / (atol_i + rtol·|y_bi|))²)` (atol scalar or per component).
     func sampleNorms(_ v: [Double], scaledBy y: [Double]) -> [Double] {
-        let d = dimension, rtol = tolerance.relative, atol = tolerance.absolute
+        let d = dimension, rtol = tolerance.relative, atol = tolerance.absolute, period = atol.count
         var norms = [Double](repeating: 0, count: batch)
         for b in 0..<batch {
             var sum = 0.0
             for i in (b * d)..<((b + 1) * d) {
-                let r = v[i] / (atol + rtol * Swift.abs(y[i]))
+                let r = v[i] / (atol[i % period] + rtol * Swift.abs(y[i]))
                 sum += r * r
             }
             norms[b] = (sum / Double(d)).squareRoot()
@@ -84,7 +84,7 @@ final class BatchedStiffSystem<Field: VectorField> {
         return norms
     }
 
-    /// The step's error norm over the whole batch (`ErrorTolerance`, RMS over `batch·d`).
+    /// The step's error norm over the whole batch (`ErrorTolerance`: RMS or maximum over `batch·d`).
     func errorNorm(_ e: [Double], from y0: [Double], to y1: [Double]) throws -> Double {
         try tolerance.norm(of: try tensor(e), from: try tensor(y0), to: try tensor(y1))
     }

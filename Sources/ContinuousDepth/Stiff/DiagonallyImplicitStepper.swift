@@ -71,11 +71,12 @@ final class DiagonallyImplicitStepper<Field: VectorField> {
         while true {
             if let stages = try stages(from: y, at: t, by: h, firstStage: k0) {
                 let (state, errorNorm) = try finish(stages: stages.z, slopes: stages.k, from: y, by: h)
-                return ImplicitStepAttempt(state: state, errorNorm: errorNorm, newtonFailed: false, payload: stages.z)
+                return ImplicitStepAttempt(state: state, startSlope: k0, errorNorm: errorNorm, newtonFailed: false,
+                                           payload: stages.z)
             }
             system.statistics.newtonFailures += 1
             guard !jacobianIsCurrent else {
-                return ImplicitStepAttempt(state: y, errorNorm: .nan, newtonFailed: true, payload: [])
+                return ImplicitStepAttempt(state: y, startSlope: k0, errorNorm: .nan, newtonFailed: true, payload: [])
             }
             try refreshJacobian(at: y, time: t)
         }
@@ -84,9 +85,16 @@ final class DiagonallyImplicitStepper<Field: VectorField> {
     /// Tells the stepper that its last attempt was accepted (the Jacobian is now one step old).
     func stepAccepted() {
         jacobianIsCurrent = false
-        firstStage = nil
         // A slowly contracting iteration asks for a fresh Jacobian at the next point.
         refreshJacobianNextStep = slowestRate > 0.25
+    }
+
+    /// `f(t, y)` at a new point, kept as the first stage of the step from there.
+    func slope(at y: [Double], time t: Double) throws -> [Double] {
+        if let firstStage, firstStage.time == t { return firstStage.value }
+        let value = try system.evaluate(y, at: t)
+        firstStage = (t, value)
+        return value
     }
 
     private func refreshJacobian(at y: [Double], time t: Double) throws {

@@ -18,6 +18,8 @@ final class RosenbrockStepper<Field: VectorField> {
     let system: BatchedStiffSystem<Field>
 
     private var point: (time: Double, jacobian: BlockDiagonalJacobian, derivative: [Double], timeDerivative: [Double]?)?
+    /// `f(t, y)` at a point reached by an accepted step, computed early for the dense output.
+    private var pendingSlope: (time: Double, value: [Double])?
     private var factorization: BatchedLUFactorization?
     private var factorizationScale = 0.0
 
@@ -29,17 +31,18 @@ final class RosenbrockStepper<Field: VectorField> {
     /// Tries the step from `(t, y)` with step `h`; the payload is empty (Rosenbrock solves are forward only).
     func attempt(from y: [Double], at t: Double, by h: Double) throws -> ImplicitStepAttempt<Void> {
         if point == nil || point?.time != t {
-            point = (t, try system.jacobian(y, at: t), try system.evaluate(y, at: t), try system.timeDerivative(y, at: t))
+            let derivative = try slope(at: y, time: t)
+            point = (t, try system.jacobian(y, at: t), derivative, try system.timeDerivative(y, at: t))
             factorization = nil
         }
-        guard let point else { return ImplicitStepAttempt(state: y, errorNorm: .nan, newtonFailed: true, payload: ()) }
+        guard let point else { throw ContinuousDepthError.invalidArgument("Rosenbrock step without a Jacobian") }
         let s = h * tableau.gamma
         if factorization == nil || factorizationScale != s {
             factorization = system.factor(point.jacobian, scale: s)
             factorizationScale = s
         }
         guard let lu = factorization else {
-            return ImplicitStepAttempt(state: y, errorNorm: .nan, newtonFailed: true, payload: ())
+            return ImplicitStepAttempt(state: y, startSlope: point.derivative, errorNorm: .nan, newtonFailed: true, payload: ())
         }
         let n = system.count
         var u: [[Double]] = []
@@ -65,7 +68,7 @@ final class RosenbrockStepper<Field: VectorField> {
             }
             for m in 0..<n { rhs[m] *= s }
             guard rhs.allSatisfy(\.isFinite) else {
-                return ImplicitStepAttempt(state: y, errorNorm: .nan, newtonFailed: false, payload: ())
+                return ImplicitStepAttempt(state: y, startSlope: point.derivative, errorNorm: .nan, newtonFailed: false, payload: ())
             }
             try lu.solve(&rhs)
             u.append(rhs)
@@ -79,7 +82,15 @@ final class RosenbrockStepper<Field: VectorField> {
                 error[m] += errorWeight * u[i][m]
             }
         }
-        return ImplicitStepAttempt(state: state, errorNorm: try system.errorNorm(error, from: y, to: state),
-                                   newtonFailed: false, payload: ())
+        return ImplicitStepAttempt(state: state, startSlope: point.derivative,
+                                   errorNorm: try system.errorNorm(error, from: y, to: state), newtonFailed: false, payload: ())
+    }
+
+    /// `f(t, y)`, kept for the step from `(t, y)`.
+    func slope(at y: [Double], time t: Double) throws -> [Double] {
+        if let pendingSlope, pendingSlope.time == t { return pendingSlope.value }
+        let value = try system.evaluate(y, at: t)
+        pendingSlope = (t, value)
+        return value
     }
 }

@@ -45,18 +45,4 @@ struct StiffBackpropTests {
             #expect(error < 1e-5, "input \(k): relative error \(error)")
         }
     }
-
-    @Test("Rodas4 refuses tracked inputs with an error naming kvaerno5")
-    func rodas4RefusesBackprop() throws {
-        let field = try Self.field()
-        let solver = try Rodas4Solver(relativeTolerance: 1e-6, absoluteTolerance: 1e-8)
-        let tape = Tape()
-        let x0 = try tape.variable(try StiffProblems.states(count: 2, dimension: 2, seed: 1))
-        #expect {
-            _ = try solver.solve(field, initialState: x0, parameters: field.parameters.values.map { Variable($0) },
-                                 from: 0, to: 1, saving: .times([1]))
-        } throws: { error in
-            "\(error)".contains("kvaerno5")
-        }
-    }
 }

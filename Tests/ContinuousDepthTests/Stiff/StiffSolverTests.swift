@@ -22,22 +22,30 @@ enum StiffMethod: String, CaseIterable, CustomStringConvertible {
 
     func solve(_ field: some VectorField, _ x0: Tensor, to t1: Double, rtol: Double, atol: Double)
         throws -> (Tensor, ImplicitSolverStatistics) {
-        let options = try ImplicitSolverOptions(relativeTolerance: rtol, absoluteTolerance: atol)
-        let x = Variable(x0), theta = field.parameters.values.map { Variable($0) }
-        let result: (trajectory: VariableTrajectory, statistics: ImplicitSolverStatistics)
+        let options = try SolverOptions(relativeTolerance: rtol, absoluteTolerance: atol)
         switch self {
         case .kvaerno5:
-            result = try Kvaerno5Solver(options: options).solveCountingImplicitWork(
-                field, initialState: x, parameters: theta, from: 0, to: t1, saving: .times([t1]))
+            let result = try Kvaerno5Solver(options: options).solveCountingImplicitWork(
+                field, initialState: Variable(x0), parameters: field.parameters.values.map { Variable($0) },
+                from: 0, to: t1, saving: .times([t1]))
+            return (try #require(result.trajectory.finalState).value, result.statistics)
         case .rodas4:
-            result = try Rodas4Solver(options: options).solveCountingImplicitWork(
-                field, initialState: x, parameters: theta, from: 0, to: t1, saving: .times([t1]))
+            let result = try Rodas4Solver(options: options).solveCountingImplicitWork(
+                field, initialState: x0, from: 0, to: t1, saving: .times([t1]))
+            return (try #require(result.trajectory.finalState), result.statistics)
         }
-        return (try #require(result.trajectory.finalState).value, result.statistics)
+    }
+
+    func solver(rtol: Double, atol: Double) throws -> any ODESolver {
+        let options = try SolverOptions(relativeTolerance: rtol, absoluteTolerance: atol)
+        switch self {
+        case .kvaerno5: return try Kvaerno5Solver(options: options)
+        case .rodas4: return Rodas4Solver(options: options)
+        }
     }
 
     func solveFixedStep(_ field: some VectorField, _ x0: Tensor, to t1: Double, steps: Int) throws -> Tensor {
-        let options = try ImplicitSolverOptions(relativeTolerance: 1e-13, absoluteTolerance: 1e-13)
+        let options = try SolverOptions(relativeTolerance: 1e-13, absoluteTolerance: 1e-13)
         switch self {
         case .kvaerno5:
             return try Kvaerno5Solver(options: options).solveFixedStep(field, initialState: x0, from: 0, to: t1, steps: steps).finalState
