@@ -49,7 +49,14 @@ public struct NeuralODEBlock: DifferentiableModel {
     init(spec: NeuralODESpec, gradientMethod: NeuralODEGradientMethod?, parameters: ParameterList) throws {
         try spec.validate()
         let method: NeuralODEGradientMethod
-        if case .gsl = spec.solver { method = gradientMethod ?? .adjoint } else { method = gradientMethod ?? .backprop }
+        if case .gsl = spec.solver { method = gradientMethod ?? .adjoint } else if spec.solver == .rodas4 {
+            method = gradientMethod ?? .adjoint
+        } else { method = gradientMethod ?? .backprop }
+        if spec.solver == .rodas4, method == .backprop {
+            throw ContinuousDepthError.invalidArgument(
+                "backprop through rodas4 would need second derivatives of f; use kvaerno5 (backprop by the "
+                    + "implicit-function rule) or the adjoint")
+        }
         if case .gsl(let type) = spec.solver, method == .backprop {
             throw ContinuousDepthError.invalidArgument(
                 "backprop through the solver needs an own solver ("
@@ -68,6 +75,13 @@ public struct NeuralODEBlock: DifferentiableModel {
     public func forward(_ x: Variable, parameters theta: [Variable]) throws -> Variable {
         let field = try self.field(theta.map(\.value))
         if gradientMethod == .backprop || !(x.isTracked || theta.contains { $0.isTracked }) {
+            if spec.solver == .rodas4 {
+                let trajectory = try Rodas4Solver(relativeTolerance: spec.relativeTolerance,
+                                                  absoluteTolerance: spec.absoluteTolerance)
+                    .solve(field, initialState: x.value, from: 0, to: spec.endTime)
+                counter.addForward(trajectory.statistics.functionEvaluations)
+                return Variable(trajectory.states[trajectory.states.count - 1])
+            }
             if case .gsl = spec.solver {
                 let trajectory = try gslSolver().estimatingInitialStep(for: field, initialState: x.value, from: 0, to: spec.endTime)
                     .solve(field, initialState: x.value, from: 0, to: spec.endTime)
@@ -89,6 +103,9 @@ public struct NeuralODEBlock: DifferentiableModel {
         let trajectory: Trajectory
         if case .gsl = spec.solver {
             trajectory = try gslSolver().estimatingInitialStep(for: field, initialState: x.value, from: 0, to: spec.endTime)
+                .solve(field, initialState: x.value, from: 0, to: spec.endTime)
+        } else if spec.solver == .rodas4 {
+            trajectory = try Rodas4Solver(relativeTolerance: spec.relativeTolerance, absoluteTolerance: spec.absoluteTolerance)
                 .solve(field, initialState: x.value, from: 0, to: spec.endTime)
         } else {
             trajectory = try ownSolver().solve(field, initialState: x.value, from: 0, to: spec.endTime)
@@ -118,6 +135,9 @@ public struct NeuralODEBlock: DifferentiableModel {
 
     func ownSolver() throws -> any DifferentiableODESolver {
         if let tableau = spec.solver.fixedStepTableau { return try FixedStepSolver(tableau, stepCount: spec.steps) }
+        if spec.solver == .kvaerno5 {
+            return try Kvaerno5Solver(relativeTolerance: spec.relativeTolerance, absoluteTolerance: spec.absoluteTolerance)
+        }
         guard let tableau = spec.solver.adaptiveTableau else {
             throw ContinuousDepthError.invalidArgument("\(spec.solver) is not an own solver")
         }
