@@ -24,9 +24,9 @@ import Glibc
 ///
 /// Reference: Hairer & Wanner, *Solving ODEs II*, §IV.8 (simplified Newton
 /// iterations, reuse of the Jacobian and of the LU) and `radau5.f`'s strategy.
-final class DiagonallyImplicitStepper<Field: VectorField> {
+final class DiagonallyImplicitStepper<System: BatchedImplicitSystem> {
     let tableau: DiagonallyImplicitTableau
-    let system: BatchedStiffSystem<Field>
+    let system: System
     let maximumIterations: Int
     /// `κ`, the Newton tolerance relative to the error test's scale.
     let newtonTolerance: Double
@@ -43,7 +43,7 @@ final class DiagonallyImplicitStepper<Field: VectorField> {
     /// The largest contraction rate seen in the current attempt.
     private var slowestRate = 0.0
 
-    init(tableau: DiagonallyImplicitTableau, system: BatchedStiffSystem<Field>, maximumIterations: Int) {
+    init(tableau: DiagonallyImplicitTableau, system: System, maximumIterations: Int) {
         self.tableau = tableau
         self.system = system
         self.maximumIterations = maximumIterations

@@ -40,6 +40,17 @@ public struct HermiteDenseOutput: DenseInterpolant {
     /// - Throws: `ContinuousDepthError.invalidArgument` for `t` outside `[startTime, endTime]`.
     public func value(at t: Double) throws -> Tensor {
         try checkCovers(t)
+        return try Tensor(shape: shape, scalars: Self.evaluate(try piece(containing: t), at: t, clamped: true))
+    }
+
+    /// `u(t)` continued past the ends by the first or last step's cubic: the
+    /// implicit methods evaluate stages outside a step (Kvaerno5 has `c₃ ≈ 1.23`),
+    /// and the stiff adjoint asks for `x` there.
+    func extrapolatedValue(at t: Double) throws -> Tensor {
+        try Tensor(shape: shape, scalars: Self.evaluate(try piece(containing: t), at: t, clamped: false))
+    }
+
+    private func piece(containing t: Double) throws -> Piece {
         guard !pieces.isEmpty else {
             throw ContinuousDepthError.invalidArgument("the dense output holds no step yet")
         }
@@ -50,12 +61,13 @@ public struct HermiteDenseOutput: DenseInterpolant {
             let middle = (low + high + 1) / 2
             if forward ? pieces[middle].start <= t : pieces[middle].start >= t { low = middle } else { high = middle - 1 }
         }
-        return try Tensor(shape: shape, scalars: Self.evaluate(pieces[low], at: t))
+        return pieces[low]
     }
 
-    static func evaluate(_ piece: Piece, at t: Double) -> [Double] {
+    static func evaluate(_ piece: Piece, at t: Double, clamped: Bool = true) -> [Double] {
         let h = piece.stepSize
-        let theta = h == 0 ? 0 : Swift.min(1, Swift.max(0, (t - piece.start) / h))
+        let free = h == 0 ? 0 : (t - piece.start) / h
+        let theta = clamped ? Swift.min(1, Swift.max(0, free)) : free
         let a = theta * (theta - 1)
         var out = [Double](repeating: 0, count: piece.y0.count)
         for i in out.indices {

@@ -163,7 +163,7 @@ public struct Kvaerno5Solver: DifferentiableODESolver {
 }
 
 /// Hairer's automatic first step for a method of order `order` (one extra evaluation of `f`).
-func firstStepSize<Field: VectorField>(_ system: BatchedStiffSystem<Field>, state x0: Tensor, at t0: Double,
+func firstStepSize<System: BatchedImplicitSystem>(_ system: System, state x0: Tensor, at t0: Double,
                                        order: Int, direction: Double) throws -> Double {
     let f0 = try system.tensor(try system.evaluate(x0.scalars, at: t0))
     guard f0.isEntirelyFinite else {
