@@ -22,6 +22,12 @@ extern int openblas_get_num_threads(void);
 extern char *openblas_get_config(void);
 extern char *openblas_get_corename(void);
 
+// LAPACK's LU factorisation and solve (Fortran interface, column-major), from
+// OpenBLAS; used only by GSLBridge's batched LU of small per-sample blocks.
+extern void dgetrf_(const int *m, const int *n, double *a, const int *lda, int *ipiv, int *info);
+extern void dgetrs_(const char *trans, const int *n, const int *nrhs, const double *a, const int *lda,
+                    const int *ipiv, double *b, const int *ldb, int *info);
+
 // Swift 6 rejects C global variables as shared mutable state; these
 // accessors return the values instead.
 static inline const char *resode_gsl_version(void) { return gsl_version; }

@@ -2,7 +2,7 @@
 
 /// The workloads `resode-bench` knows, by name.
 enum WorkloadCatalog {
-    static let names = ["W1", "W1b"] + NodeSpiralSolve.names + ["W2-precision", "W2-own"] + NodeBatchGradient.names + NodeBatchPrecision.names + ["W3-memory"]
+    static let names = ["W1", "W1b"] + NodeSpiralSolve.names + ["W2-precision", "W2-own"] + NodeBatchGradient.names + NodeBatchPrecision.names + ["W3-memory", "W4", "W4-scaling"]
 
     /// Loads the inputs of the workload called `name` from `data`.
     static func workload(named name: String, data: BenchmarkData) throws -> any Workload {
@@ -15,6 +15,8 @@ enum WorkloadCatalog {
         case let w3 where NodeBatchGradient.names.contains(w3): return try NodeBatchGradient(name: w3, data: data)
         case let w3 where NodeBatchPrecision.names.contains(w3): return try NodeBatchPrecision(name: w3, data: data)
         case "W3-memory": return GradientMemory(data: data)
+        case "W4": return try StiffNodeBatchPrecision(data: data)
+        case "W4-scaling": return StiffNodeBatchScaling(data: data)
         case let probe where probe.hasPrefix(GradientMemoryProbe.prefix): return try GradientMemoryProbe(name: probe, data: data)
         default: throw BenchmarkError.unknownWorkload(name, known: names)
         }

@@ -114,6 +114,7 @@ public struct GSLNeuralODESolver: Sendable, Equatable {
             throw ContinuousDepthError.invalidArgument(
                 "the initial state must have shape [batch, \(field.dimension)]; got \(x0.shape)")
         }
+        try stepType.checkDenseJacobianSize(batch: x0.shape[0], dimension: field.dimension)
         return try GSLBatchIntegrator(field: field, batchSize: x0.shape[0], configuration: self,
                                       keepsDenseOutput: keepsDenseOutput)
     }

@@ -62,6 +62,19 @@ public struct NeuralODEBlock: DifferentiableModel {
                     + "rk2, rk4, rkf45 and rkck only); use 'adjoint' or 'checkpointed', or an own solver ("
                     + NeuralODESolverChoice.ownSchemes.map(\.description).joined(separator: ", ") + ")")
         }
+        if spec.solver == .rodas4, method == .backprop {
+            throw ContinuousDepthError.invalidOption(
+                name: "gradient",
+                reason: "backprop through rodas4 would need second derivatives of f; use kvaerno5 (backprop by the "
+                    + "implicit-function rule) or 'adjoint'")
+        }
+        if NeuralODESolverChoice.implicitSchemes.contains(spec.solver), method == .checkpointed {
+            throw ContinuousDepthError.invalidOption(
+                name: "gradient",
+                reason: "the checkpointed adjoint integrates backwards with an explicit scheme, unstable on a stiff "
+                    + "problem; \(spec.solver) takes 'adjoint' (implicit both ways, StiffAdjoint)"
+                    + (spec.solver == .kvaerno5 ? " or 'backprop'" : ""))
+        }
         self.spec = spec
         self.gradientMethod = method
         self.parameters = parameters
@@ -85,6 +98,13 @@ public struct NeuralODEBlock: DifferentiableModel {
             return y
         }
         if gradientMethod == .backprop || !tracked {
+            if spec.solver == .rodas4 {
+                let trajectory = try Rodas4Solver(relativeTolerance: spec.relativeTolerance,
+                                                  absoluteTolerance: spec.absoluteTolerance)
+                    .solve(field, initialState: x.value, from: 0, to: spec.endTime)
+                counter.addForward(trajectory.statistics.functionEvaluations)
+                return Variable(trajectory.states[trajectory.states.count - 1])
+            }
             if case .gsl = spec.solver {
                 let trajectory = try gslSolver().estimatingInitialStep(for: field, initialState: x.value, from: 0, to: spec.endTime)
                     .solve(field, initialState: x.value, from: 0, to: spec.endTime)
@@ -107,12 +127,28 @@ public struct NeuralODEBlock: DifferentiableModel {
         if case .gsl = spec.solver {
             trajectory = try gslSolver().estimatingInitialStep(for: field, initialState: x.value, from: 0, to: spec.endTime)
                 .solve(field, initialState: x.value, from: 0, to: spec.endTime)
+        } else if spec.solver == .rodas4 {
+            trajectory = try Rodas4Solver(relativeTolerance: spec.relativeTolerance, absoluteTolerance: spec.absoluteTolerance)
+                .solve(field, initialState: x.value, from: 0, to: spec.endTime)
         } else {
             trajectory = try ownSolver().solve(field, initialState: x.value, from: 0, to: spec.endTime)
         }
         counter.addForward(trajectory.statistics.functionEvaluations)
         let y = trajectory.states[trajectory.states.count - 1]
         let (method, counter, t1, x0) = (gradientMethod, counter, spec.endTime, x.value)
+        if NeuralODESolverChoice.implicitSchemes.contains(spec.solver) {
+            // A stiff problem's adjoint is as stiff as the problem: Kvaerno5 both ways, the
+            // state read off the forward dense output rather than integrated backwards.
+            let adjoint = try StiffAdjoint(options: SolverOptions(relativeTolerance: spec.relativeTolerance,
+                                                                  absoluteTolerance: spec.absoluteTolerance))
+            return try Variable.customOperation(y, inputs: [x] + theta, name: "NeuralODEBlock") { ybar in
+                let g = try adjoint.gradient(of: field, initialState: x0, from: 0, observationTimes: [t1]) { states in
+                    try (states[0] * Variable(ybar)).sum()
+                }
+                counter.addBackward(g.backward.functionEvaluations)
+                return [g.initialState] + g.parameters
+            }
+        }
         let (continuous, checkpointed) = try adjoints(for: field, initialState: x0)
         return try Variable.customOperation(y, inputs: [x] + theta, name: "NeuralODEBlock") { ybar in
             switch method {
@@ -166,6 +202,9 @@ public struct NeuralODEBlock: DifferentiableModel {
 
     func ownSolver() throws -> any DifferentiableODESolver {
         if let tableau = spec.solver.fixedStepTableau { return try FixedStepSolver(tableau, stepCount: spec.steps) }
+        if spec.solver == .kvaerno5 {
+            return try Kvaerno5Solver(relativeTolerance: spec.relativeTolerance, absoluteTolerance: spec.absoluteTolerance)
+        }
         guard let tableau = spec.solver.adaptiveTableau else {
             throw ContinuousDepthError.invalidArgument("\(spec.solver) is not an own solver")
         }

@@ -7,12 +7,21 @@ import TensorCore
 /// the adaptive embedded pairs `heun-euler` (Heun–Euler 2(1)), `bosh3`
 /// (Bogacki–Shampine 3(2)), `dopri5` (Dormand–Prince 5(4)), `tsit5` (Tsitouras
 /// 5(4)) and `dopri8` (Prince–Dormand 8(7)), or any GSL step type
-/// (`rk2 rk4 rkf45 rkck rk8pd rk1imp rk2imp rk4imp bsimp msadams msbdf`).
-/// Note that `rk4` is GSL's adaptive step-doubling RK4, `rk4-fixed` ours.
+/// (`rk2 rk4 rkf45 rkck rk8pd rk1imp rk2imp rk4imp bsimp msadams msbdf`), or
+/// the batched implicit methods for stiff problems `kvaerno5` (Kværnø's ESDIRK
+/// 5(4)) and `rodas4` (the Rosenbrock method RODAS4), which factor the batch's
+/// `d × d` Jacobian blocks (GSL's implicit steppers factor the dense
+/// `(batch·d)²` matrix and refuse `batch·d > 1 024`). Note that `rk4` is
+/// GSL's adaptive step-doubling RK4, `rk4-fixed` ours.
 public enum NeuralODESolverChoice: Equatable, Sendable, CustomStringConvertible {
     case euler, heun, rungeKutta4Fixed
     case heunEuler2, bogackiShampine3, dormandPrince5, tsitouras5, dormandPrince8
     case gsl(GSLStepType)
+    /// The batched implicit methods (`Kvaerno5Solver`, `Rodas4Solver`).
+    case kvaerno5, rodas4
+
+    /// The batched implicit schemes by contract name.
+    public static let implicitSchemes: [NeuralODESolverChoice] = [.kvaerno5, .rodas4]
 
     /// The own schemes by contract name, in order of increasing order.
     public static let ownSchemes: [NeuralODESolverChoice] = [
@@ -22,14 +31,16 @@ public enum NeuralODESolverChoice: Equatable, Sendable, CustomStringConvertible 
     /// Parses a contract name.
     /// - Throws: `ContinuousDepthError.invalidArgument` naming the value for an unknown solver.
     public init(name: String) throws {
-        if let own = NeuralODESolverChoice.ownSchemes.first(where: { $0.description == name }) {
+        if let own = (NeuralODESolverChoice.ownSchemes + NeuralODESolverChoice.implicitSchemes)
+            .first(where: { $0.description == name }) {
             self = own
         } else if let type = GSLStepType(rawValue: name) {
             self = .gsl(type)
         } else {
             throw ContinuousDepthError.invalidArgument(
                 "unknown solver '\(name)' (expected one of "
-                    + NeuralODESolverChoice.ownSchemes.map(\.description).joined(separator: " ")
+                    + (NeuralODESolverChoice.ownSchemes + NeuralODESolverChoice.implicitSchemes)
+                        .map(\.description).joined(separator: " ")
                     + " or a GSL step type: " + GSLStepType.allCases.map(\.rawValue).joined(separator: " ") + ")")
         }
     }
@@ -45,6 +56,8 @@ public enum NeuralODESolverChoice: Equatable, Sendable, CustomStringConvertible 
         case .tsitouras5: return "tsit5"
         case .dormandPrince8: return "dopri8"
         case .gsl(let type): return type.rawValue
+        case .kvaerno5: return "kvaerno5"
+        case .rodas4: return "rodas4"
         }
     }
 
@@ -86,6 +99,7 @@ extension NeuralODESolverChoice {
     /// and exists for `rk2 rk4 rkf45 rkck` only).
     public var defaultGradientMethod: NeuralODEGradientMethod {
         if case .gsl = self { return .adjoint }
+        if self == .rodas4 { return .adjoint }  // backprop through a Rosenbrock step needs ∂J/∂x
         return .backprop
     }
 }
