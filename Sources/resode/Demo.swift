@@ -51,7 +51,7 @@ struct Demo: ParsableCommand {
         print(String(format: "   observed order %.2f (Euler: 1)", order))
         try check(abs(order - 1) < 0.2, "a tied Euler ResNet converges to the ODE flow with order 1")
         for tolerance in [1e-4, 1e-8] {
-            let solver = try DormandPrince54Solver(relativeTolerance: tolerance, absoluteTolerance: tolerance)
+            let solver = try EmbeddedRungeKuttaSolver(.dormandPrince54, relativeTolerance: tolerance, absoluteTolerance: tolerance)
             let trajectory = try solver.solve(vectorField, initialState: x0, from: 0, to: 1)
             let error = try (trajectory.states[trajectory.states.count - 1] - flow).maxNorm()
             print(String(format: "   Dormand–Prince 5(4), tol %.0e: error %.2e with %d evaluations",
