@@ -82,7 +82,7 @@ struct NodeSpiralPrecision: Workload {
     }
 
     /// Rows: rtol; columns: each implementation's "time ms / NFE / error x(25)".
-    private func table(_ curves: [WorkPrecisionCurve]) -> [String] {
+    func table(_ curves: [WorkPrecisionCurve]) -> [String] {
         var lines = ["", "W2 work–precision (atol = rtol·1e-2; cell: CPU ms / NFE / max error of x(25))", ""]
         let rows = Self.tolerances.map { rtol in
             [String(format: "%.0e", rtol)] + curves.map { curve in
@@ -95,7 +95,7 @@ struct NodeSpiralPrecision: Workload {
     }
 
     /// For each peer's error at rtol 1e-7: the time every implementation needs to reach it.
-    private func matchedErrorTable(_ curves: [WorkPrecisionCurve]) -> [String] {
+    func matchedErrorTable(_ curves: [WorkPrecisionCurve]) -> [String] {
         let ours = curves.filter { $0.name.hasPrefix("ResODE") }
         let targets = curves.filter { !$0.name.hasPrefix("ResODE") }.compactMap { curve in
             curve.point(at: 1e-7).map { (curve, $0) }

@@ -38,7 +38,6 @@ struct NodeSpiralSolve: Workload {
         case .dormandPrince54: return "W2"
         case .gsl(let type, .steppingOntoOutputTimes): return "W2-\(type.rawValue)"
         case .gsl(let type, .interpolating): return "W2-\(type.rawValue)-dense"
-        default: return "W2-\(method)"
         }
     }
 
@@ -54,8 +53,8 @@ struct NodeSpiralSolve: Workload {
 
     var summary: String {
         switch method {
-        case .dormandPrince54, .tsitouras54, .dormandPrince87, .bogackiShampine32:
-            return "node-spiral forward solve, own \(method) with dense output, 1000 outputs, rtol 1e-7"
+        case .dormandPrince54:
+            return "node-spiral forward solve, own Dormand–Prince 5(4) with dense output, 1000 outputs, rtol 1e-7"
         case .gsl(let type, let mode):
             return "node-spiral forward solve, GSL \(type.rawValue) via GSLNeuralODESolver, 1000 outputs "
                 + (mode == .interpolating ? "interpolated" : "stepped onto") + ", rtol 1e-7"
@@ -69,7 +68,6 @@ struct NodeSpiralSolve: Workload {
         case .gsl(_, .steppingOntoOutputTimes): return ["c-gsl", "c-gsl-vtanh", "c-gsl-blas-vtanh"]
         // No peer steps GSL freely with a Hermite interpolant; the check compares with stepping.
         case .gsl(_, .interpolating): return []
-        default: return []  // the other own methods: compared at equal error in W2-precision
         }
     }
 

@@ -2,7 +2,7 @@
 
 /// The workloads `resode-bench` knows, by name.
 enum WorkloadCatalog {
-    static let names = ["W1", "W1b"] + NodeSpiralSolve.names + ["W2-precision"] + NodeBatchGradient.names + NodeBatchPrecision.names + ["W3-memory"]
+    static let names = ["W1", "W1b"] + NodeSpiralSolve.names + ["W2-precision", "W2-own"] + NodeBatchGradient.names + NodeBatchPrecision.names + ["W3-memory"]
 
     /// Loads the inputs of the workload called `name` from `data`.
     static func workload(named name: String, data: BenchmarkData) throws -> any Workload {
@@ -11,6 +11,7 @@ enum WorkloadCatalog {
         case "W1b": return try ResidualTrainStep(isResidual: false, data: data)
         case let w2 where NodeSpiralSolve.names.contains(w2): return try NodeSpiralSolve(name: w2, data: data)
         case "W2-precision": return try NodeSpiralPrecision(data: data)
+        case "W2-own": return try NodeSpiralOwnMethods(data: data)
         case let w3 where NodeBatchGradient.names.contains(w3): return try NodeBatchGradient(name: w3, data: data)
         case let w3 where NodeBatchPrecision.names.contains(w3): return try NodeBatchPrecision(name: w3, data: data)
         case "W3-memory": return GradientMemory(data: data)
