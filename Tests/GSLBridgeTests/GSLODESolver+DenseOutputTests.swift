@@ -113,3 +113,29 @@ func outputTimesAtTheStartAndRepeated() throws {
         #expect(abs(solution.states[4][0] - exp(-1)) <= 1e-7)
     }
 }
+
+@Test("A step observer sees every accepted step with its Hermite cubic, stops the solve where it says, and is checked")
+func stepObserverStopsTheSolve() throws {
+    let solver = try GSLODESolver(system: ReferenceSystems.oscillator, stepType: .rkf45,
+                                  relativeTolerance: 1e-10, absoluteTolerance: 1e-10)
+    var steps: [GSLAcceptedStep] = []
+    let times = (1...20).map { Double($0) * 0.25 }
+    let solution = try solver.solve(from: 0, to: 5, initial: [1, 0], at: times) { step in
+        steps.append(step)
+        // Stop at t = 2 (inside the step that crosses it).
+        return step.start < 2 && step.end >= 2 ? 2 : nil
+    }
+    #expect(solution.times == times.filter { $0 <= 2 })
+    #expect(abs(try #require(solution.finalState)[0] - cos(2)) <= 1e-8)
+    #expect(zip(steps, steps.dropFirst()).allSatisfy { $0.end == $1.start })
+    for step in steps {
+        let middle = (step.start + step.end) / 2
+        #expect(abs(try step.state(at: middle)[0] - cos(middle)) <= 1e-8)
+        #expect(throws: GSLODEError.self) { try step.state(at: step.end + 1) }
+    }
+    #expect(steps.last?.statistics.acceptedSteps == steps.count)
+    // A stop outside the step is refused with a typed error.
+    #expect(throws: GSLODEError.self) {
+        try solver.solve(from: 0, to: 5, initial: [1, 0], at: [5]) { step in step.end + 1 }
+    }
+}

@@ -31,12 +31,11 @@ struct NodeSpiral {
         }
     }
 
-    /// One way of solving W2: ResODE's own Dormand–Prince 5(4) on the generic
-    /// driver (RMS error norm, dense output at the 1000 times; the other own pairs
-    /// are timed by W2-own) or a GSL stepper
-    /// (max-norm error test), stepping onto every output time (GSL's driver
-    /// behaviour, what the C baseline does) or stepping freely with the Hermite
-    /// dense output (`-dense`).
+    /// One way of solving W2: ResODE's own Dormand–Prince 5(4) (RMS error norm,
+    /// dense output at the 1000 times; the other own pairs are in `W2-own`) or a
+    /// GSL stepper (max-norm error test), stepping onto every output time (GSL's
+    /// driver behaviour, what the C baseline does) or stepping freely with the
+    /// Hermite dense output (`-dense`).
     enum Method: Hashable, CustomStringConvertible {
         case dormandPrince54
         case gsl(GSLStepType, GSLOutputMode)
@@ -46,19 +45,11 @@ struct NodeSpiral {
             + [GSLStepType.rkf45, .rkck, .rk8pd].flatMap { [.gsl($0, .steppingOntoOutputTimes), .gsl($0, .interpolating)] }
             + [.gsl(.msadams, .steppingOntoOutputTimes)]
 
-        /// The tableau of an own method.
-        var tableau: ButcherTableau? {
-            switch self {
-            case .dormandPrince54: return .dormandPrince54
-            case .gsl: return nil
-            }
-        }
-
         var description: String {
             switch self {
+            case .dormandPrince54: return "dopri5"
             case .gsl(let type, .steppingOntoOutputTimes): return "gsl-\(type.rawValue)"
             case .gsl(let type, .interpolating): return "gsl-\(type.rawValue)-dense"
-            case .dormandPrince54: return "dopri5"
             }
         }
     }
@@ -66,16 +57,17 @@ struct NodeSpiral {
     /// The states at all output times, solved by `method` at `rtol`, `atol`.
     func solve(_ method: Method, relativeTolerance rtol: Double = relativeTolerance,
                absoluteTolerance atol: Double = absoluteTolerance) throws -> Trajectory {
-        if let tableau = method.tableau {
-            let solver = try EmbeddedRungeKuttaSolver(tableau, relativeTolerance: rtol, absoluteTolerance: atol,
+        switch method {
+        case .dormandPrince54:
+            let solver = try EmbeddedRungeKuttaSolver(.dormandPrince54, relativeTolerance: rtol, absoluteTolerance: atol,
                                                       maximumSteps: 1_000_000)
             return try solver.solve(field, initialState: initialState, from: startTime, to: endTime, at: times)
+        case let .gsl(type, mode):
+            let solver = GSLNeuralODESolver(stepType: type, relativeTolerance: rtol, absoluteTolerance: atol,
+                                            initialStepSize: NodeSpiral.gslInitialStep, maximumSteps: 1_000_000,
+                                            outputMode: mode)
+            return try solver.solve(field, initialState: initialState, from: startTime, to: endTime, at: times)
         }
-        guard case let .gsl(type, mode) = method else { throw BenchmarkError.badInput("W2 method \(method) has no solver") }
-        let solver = GSLNeuralODESolver(stepType: type, relativeTolerance: rtol, absoluteTolerance: atol,
-                                        initialStepSize: NodeSpiral.gslInitialStep, maximumSteps: 1_000_000,
-                                        outputMode: mode)
-        return try solver.solve(field, initialState: initialState, from: startTime, to: endTime, at: times)
     }
 
     /// All outputs as one tensor `[times, batch, d]` (the layout of the peers' files).

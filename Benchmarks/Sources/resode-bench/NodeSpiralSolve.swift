@@ -54,7 +54,7 @@ struct NodeSpiralSolve: Workload {
     var summary: String {
         switch method {
         case .dormandPrince54:
-            return "node-spiral forward solve, own \(method) with dense output, 1000 outputs, rtol 1e-7"
+            return "node-spiral forward solve, own Dormand–Prince 5(4) with dense output, 1000 outputs, rtol 1e-7"
         case .gsl(let type, let mode):
             return "node-spiral forward solve, GSL \(type.rawValue) via GSLNeuralODESolver, 1000 outputs "
                 + (mode == .interpolating ? "interpolated" : "stepped onto") + ", rtol 1e-7"
