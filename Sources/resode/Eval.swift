@@ -41,9 +41,9 @@ struct Eval: ParsableCommand {
         let specData = try readFile(specPath, what: "spec")
         let cost = try EvaluableModel.cost(spec: specData)
         if let cost {
-            try budget.requireEvaluations(cost.evaluations, for: "the spec's depth or steps")
             try budget.requireMemory(2 * cost.parameterBytes,
                                      for: "the spec's weights (\(MemorySize.plain(cost.tensors)) tensors, \(MemorySize.plain(cost.parameters)) scalars)")
+            try budget.requireEvaluations(cost.evaluations, for: "the spec's depth or steps")
         }
         try requireRegularInput(input, what: "input")
         let x = try withContext("input '\(input)'") { try NumPy.readArray(from: URL(fileURLWithPath: input)) }
