@@ -8,10 +8,18 @@ import Testing
 struct ResumeAfterKillTests {
     static let epochs = 24
 
-    func arguments(_ optimizer: String, out: URL) -> [String] {
+    /// The runs: a residual network with Adam, with SGD (momentum), and a neural ODE whose
+    /// metrics include per-epoch function-evaluation counters.
+    static let variants: [String: [String]] = [
+        "resnet-adam": ["--optimizer", "adam"],
+        "resnet-sgd": ["--optimizer", "sgd", "--momentum", "0.9"],
+        "node-adam": ["--model", "node", "--solver", "dopri5"],
+    ]
+
+    func arguments(_ variant: String, out: URL) -> [String] {
         ["train", "--dataset", "moons", "--samples", "600", "--depth", "3", "--dim", "3", "--hidden", "12",
-         "--epochs", "\(Self.epochs)", "--batch-size", "16", "--optimizer", optimizer, "--checkpoint-every", "1",
-         "--out", out.path]
+         "--epochs", "\(Self.epochs)", "--batch-size", "16", "--checkpoint-every", "1", "--out", out.path]
+            + (Self.variants[variant] ?? [])
     }
 
     /// metrics.csv without the wall-clock column `seconds`.
@@ -29,18 +37,18 @@ struct ResumeAfterKillTests {
     }
 
     @Test("killed after 0, 1, 7 and 16 epochs, resumed: weights, head and metrics (but seconds) identical",
-          arguments: ["adam", "sgd"])
-    func resumedRunIsBitIdentical(_ optimizer: String) throws {
+          arguments: ["resnet-adam", "resnet-sgd", "node-adam"])
+    func resumedRunIsBitIdentical(_ variant: String) throws {
         let dir = try ResodeProcess.temporaryDirectory()
         defer { try? FileManager.default.removeItem(at: dir) }
         let full = dir.appendingPathComponent("full")
-        let reference = try ResodeProcess.run(arguments(optimizer, out: full))
+        let reference = try ResodeProcess.run(arguments(variant, out: full))
         #expect(reference.status == 0, "\(reference.standardError)")
         var killedAt: [Int] = []
         for point in [0, 1, 7, 16] {
             let out = dir.appendingPathComponent("killed-\(point)")
             let staging = dir.appendingPathComponent(".killed-\(point).resode-partial")
-            let process = try ResodeProcess.start(arguments(optimizer, out: out))
+            let process = try ResodeProcess.start(arguments(variant, out: out))
             let deadline = Date().addingTimeInterval(120)
             // Point 0: as soon as the run has recorded its options, before any checkpoint.
             while Date() < deadline, process.isRunning {
@@ -56,7 +64,7 @@ struct ResumeAfterKillTests {
             // A fresh run into the same folder refuses to discard a checkpoint (the kill may
             // have landed after an epoch's metrics row but before its checkpoint).
             if FileManager.default.fileExists(atPath: staging.appendingPathComponent("checkpoint.npz").path) {
-                let refused = try ResodeProcess.run(arguments(optimizer, out: out))
+                let refused = try ResodeProcess.run(arguments(variant, out: out))
                 #expect(refused.status != 0 && refused.standardError.contains("--resume"), "\(refused.standardError)")
             }
             let resumed = try ResodeProcess.run(["train", "--resume", out.path])
