@@ -81,6 +81,7 @@ struct RunFolder {
         }
         TemporaryNames.removeStale(in: target.deletingLastPathComponent(), for: target.lastPathComponent)
         try folder.claim()
+        try folder.removeHiddenFiles()
         return folder
     }
 
@@ -109,9 +110,18 @@ struct RunFolder {
         }
     }
 
+    /// Removes hidden files from the staging folder: the temporary files (`.NAME.<uuid>.tmp`)
+    /// that an atomic write leaves only when the process is killed mid-write.
+    func removeHiddenFiles() throws {
+        for name in try FileManager.default.contentsOfDirectory(atPath: staging.path) where name.hasPrefix(".") {
+            try FileManager.default.removeItem(at: staging.appendingPathComponent(name))
+        }
+    }
+
     /// Writes the manifest and renames the staging folder into place.
     func commit(overwrite: Bool) throws {
         let fm = FileManager.default
+        try removeHiddenFiles()
         for name in ["checkpoint.npz", Self.ownerFileName] where FileKind(path: staging.appendingPathComponent(name).path) != .missing {
             try fm.removeItem(at: staging.appendingPathComponent(name))
         }

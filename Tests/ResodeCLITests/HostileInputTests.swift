@@ -20,6 +20,11 @@ struct HostileInputTests {
         #expect(r.seconds < 10, "\(label): took \(r.seconds) s")
         #expect(message.split(separator: "\n").count == 1, "\(label): \(message)")
         for needle in needles { #expect(message.contains(needle), "\(label): expected '\(needle)' in: \(message)") }
+        // The largest resident set of any child process this test process has waited for (KiB on Linux):
+        // no refused case, nor any other run of the suite, reached 1 GB.
+        var usage = rusage()
+        #expect(getrusage(RUSAGE_CHILDREN.rawValue, &usage) == 0)
+        #expect(usage.ru_maxrss < 1_000_000, "\(label): a child process reached \(usage.ru_maxrss) KiB")
     }
 
     static let trainCases: [(arguments: [String], needles: [String])] = [
@@ -104,5 +109,42 @@ struct HostileInputTests {
         #expect(try ResodeProcess.run(args + ["--seed", "9", "--overwrite"]).status == 0)
         #expect(try Data(contentsOf: out.appendingPathComponent("weights.npz")) != before)
         #expect(try FileManager.default.contentsOfDirectory(atPath: dir.path) == ["run"], "temporary folders left behind")
+    }
+}
+
+@Suite("resode removes what killed runs left behind")
+struct StaleFileTests {
+    /// A pid that no process has: above the kernel's pid_max.
+    static let deadPid = 4_194_305
+
+    @Test("eval removes a dead run's .resode-tmp file beside its output and keeps a live one's")
+    func evalCleansStaleTemporaries() throws {
+        let dir = try ResodeProcess.temporaryDirectory()
+        defer { try? FileManager.default.removeItem(at: dir) }
+        let stale = dir.appendingPathComponent(".Y.npy.resode-tmp-\(Self.deadPid)")
+        let live = dir.appendingPathComponent(".Y.npy.resode-tmp-1")  // pid 1 is alive, but is not resode: treated as stale
+        let mine = dir.appendingPathComponent(".Y.npy.resode-tmp-\(getpid())")  // the test process: alive, not resode
+        for url in [stale, live, mine] { try Data("partial".utf8).write(to: url) }
+        let f = { HostileInputTests.fixture("resnet-euler-tanh", $0).path }
+        let r = try ResodeProcess.run(["eval", "--spec", f("spec.json"), "--weights", f("weights.npz"), "--input", f("input.npy"),
+                                       "--output", dir.appendingPathComponent("Y.npy").path])
+        #expect(r.status == 0, "\(r.standardError)")
+        #expect(try FileManager.default.contentsOfDirectory(atPath: dir.path) == ["Y.npy"])
+    }
+
+    @Test("train replaces a dead run's staging folder that holds no checkpoint, and its stray .tmp files never reach the run")
+    func trainCleansStaleStaging() throws {
+        let dir = try ResodeProcess.temporaryDirectory()
+        defer { try? FileManager.default.removeItem(at: dir) }
+        let staging = dir.appendingPathComponent(".run.resode-partial")
+        try FileManager.default.createDirectory(at: staging, withIntermediateDirectories: true)
+        try Data("\(Self.deadPid)\n".utf8).write(to: staging.appendingPathComponent("owner"))
+        try Data("x".utf8).write(to: staging.appendingPathComponent(".weights.npz.1234.tmp"))
+        try Data("old".utf8).write(to: dir.appendingPathComponent(".run.resode-old-\(Self.deadPid)"))
+        let out = dir.appendingPathComponent("run")
+        let r = try ResodeProcess.run(["train", "--dataset", "moons", "--samples", "100", "--epochs", "1", "--out", out.path])
+        #expect(r.status == 0, "\(r.standardError)")
+        #expect(try FileManager.default.contentsOfDirectory(atPath: dir.path) == ["run"])
+        #expect(try FileManager.default.contentsOfDirectory(atPath: out.path).allSatisfy { !$0.hasPrefix(".") })
     }
 }
