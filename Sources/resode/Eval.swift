@@ -46,7 +46,8 @@ struct Eval: ParsableCommand {
             try budget.requireEvaluations(cost.evaluations, for: "the spec's depth or steps")
         }
         try requireRegularInput(input, what: "input")
-        let x = try withContext("input '\(input)'") { try NumPy.readArray(from: URL(fileURLWithPath: input)) }
+        let inputLimits = NumPyReadLimits(maximumBytes: Int(min(budget.memoryBytes, Double(Int.max / 2))))
+        let x = try withContext("input '\(input)'") { try NumPy.readArray(from: URL(fileURLWithPath: input), limits: inputLimits) }
         if let cost {
             let batch = Double(x.shape.first ?? 1)
             try budget.requireMemory(cost.evaluationBytes(batch: batch, gradient: grad != nil),
@@ -54,7 +55,9 @@ struct Eval: ParsableCommand {
                                                       : "evaluating \(Int(batch)) inputs")
         }
         try requireRegularInput(weightsPath, what: "weights")
-        let archive = try withContext("weights '\(weightsPath)'") { try NumPy.readArchive(from: URL(fileURLWithPath: weightsPath)) }
+        let archive = try withContext("weights '\(weightsPath)'") {
+            try EvaluableModel.readWeights(URL(fileURLWithPath: weightsPath), spec: specData, budgetBytes: budget.memoryBytes)
+        }
         for entry in archive {
             if let bad = entry.tensor.scalars.firstIndex(where: { !$0.isFinite }) {
                 throw CLIError("weights: key '\(entry.name)' element \(bad) is \(entry.tensor.scalars[bad]); weights must be finite")

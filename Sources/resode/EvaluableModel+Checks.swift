@@ -33,6 +33,51 @@ extension EvaluableModel {
         }
     }
 
+    /// The weight keys the spec needs, in model order; `nil` for a model kind this list does not know
+    /// (its archive is then read whole, still within the memory budget).
+    static func weightNames(spec data: Data) throws -> [String]? {
+        switch try modelName(spec: data) {
+        case "resnet", "plain":
+            let spec = try ResidualNetworkSpec.decode(json: data)
+            let prefixes = spec.tied ? ["f."] : (0..<spec.depth).map { "blocks.\($0)." }
+            let field = try spec.field
+            return prefixes.flatMap { field.parameterNames(prefix: $0) }
+        case "node":
+            return try NeuralODESpec.decode(json: data).field.parameterNames(prefix: "f.")
+        default:
+            return nil
+        }
+    }
+
+    /// Reads the weights lazily: the archive's directory first, refusing a missing or foreign key by
+    /// name before anything is inflated, then only the needed members, their summed size checked
+    /// against `budgetBytes` before any is decoded (`NumPyArchiveReader`).
+    static func readWeights(_ url: URL, spec data: Data, budgetBytes: Double) throws -> NumPyArchive {
+        let limits = NumPyReadLimits(maximumBytes: Int(min(budgetBytes, Double(Int.max / 2))))
+        let reader = try NumPyArchiveReader(contentsOf: url, limits: limits)
+        // A spec asking for far more arrays (say 4·10⁹) than the archive holds is answered without
+        // listing their names; otherwise listing them costs about as much as the archive's own
+        // directory, and the first missing key is named.
+        if let cost = try cost(spec: data), cost.tensors > 2 * Double(reader.names.count) + 64 {
+            throw CLIError("weights: the spec needs \(MemorySize.plain(cost.tensors)) arrays, the archive holds \(reader.names.count)")
+        }
+        guard let needed = try weightNames(spec: data) else { return try reader.readAll() }
+        if let missing = needed.first(where: { !reader.contains($0) }) {
+            throw CLIError("weights: key '\(missing)' is missing (the spec needs \(needed.count) arrays, the archive holds \(reader.names.count))")
+        }
+        let neededSet = Set(needed)
+        if let extra = reader.names.first(where: { !neededSet.contains($0) }) {
+            throw CLIError("weights: key '\(extra)' does not belong to this model")
+        }
+        let arrays = try reader.arrays(named: needed)
+        var entries: [(String, Tensor)] = []
+        for name in needed {
+            guard let tensor = arrays[name] else { throw CLIError("weights: key '\(name)' could not be read") }
+            entries.append((name, tensor))
+        }
+        return try NumPyArchive(entries)
+    }
+
     /// - Throws: `CLIError` naming the first non-finite element of `t` and the largest weight.
     func requireFinite(_ t: Tensor, what: String) throws {
         guard let bad = t.scalars.firstIndex(where: { !$0.isFinite }) else { return }

@@ -69,6 +69,24 @@ struct EvalHardeningTests {
         }
     }
 
+    @Test("a large member the spec does not use is refused by name without being inflated; depth 10⁹ with a raised budget is answered from the counts")
+    func unusedMemberAndCounts() throws {
+        let dir = try ResodeProcess.temporaryDirectory()
+        defer { try? FileManager.default.removeItem(at: dir) }
+        let original = try NumPy.readArchive(from: fixture("weights.npz"))
+        // 80 MB of zeros deflates to well under 1 MB; inflating it would exceed the 32 MiB budget.
+        let padded = try NumPyArchive(original.map { ($0.name, $0.tensor) } + [("unused", try Tensor.zeros([10_000_000]))])
+        let w = dir.appendingPathComponent("w.npz")
+        try NumPy.writeArchive(padded, to: w, compressed: true)
+        let y = dir.appendingPathComponent("Y.npy")
+        refusal(try eval(weights: w, output: y.path, extra: ["--max-memory", "32M"]), ["'unused'", "does not belong"], "unused member")
+        let spec = dir.appendingPathComponent("spec.json")
+        try Data(#"{"model": "resnet", "dim": 3, "hidden": 5, "depth": 1000000000}"#.utf8).write(to: spec)
+        refusal(try eval(spec: spec, output: y.path, extra: ["--max-memory", "1024T", "--max-evaluations", "2000000000"]),
+                ["4000000000 arrays", "holds 12"], "depth 10⁹, budget raised")
+        #expect(!FileManager.default.fileExists(atPath: y.path))
+    }
+
     @Test("--grad into a missing folder fails before Y.npy is touched; a good run writes both")
     func bothOrNeither() throws {
         let dir = try ResodeProcess.temporaryDirectory()
