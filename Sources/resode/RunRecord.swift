@@ -17,6 +17,8 @@ let resodeVersion = "0.1.0"
 ///     test_accuracy  null until the run ends
 struct RunRecord {
     let command: Train
+    /// The arguments to record: this process's, or the interrupted run's when resuming.
+    var arguments: [String] = RunRecord.processArguments
     let trainCount: Int
     let testCount: Int
     let splitSeed: UInt64
@@ -38,7 +40,7 @@ struct RunRecord {
 
     func write(to folder: URL, testAccuracy: Double?) throws {
         let object: [String: Any] = [
-            "arguments": Self.arguments, "options": options,
+            "arguments": arguments, "options": options,
             "split": ["train": trainCount, "test": testCount, "test_fraction": command.testFraction, "seed": splitSeed],
             "dataset": command.dataset?.rawValue ?? NSNull(), "model": command.model.rawValue,
             "embedding": command.embedding.rawValue, "input_width": command.inputWidth, "state_width": command.stateWidth,
@@ -50,7 +52,7 @@ struct RunRecord {
     }
 
     /// The arguments after the `train` subcommand, without `--resume` (a resumed run keeps the original record).
-    static var arguments: [String] {
+    static var processArguments: [String] {
         let all = CommandLine.arguments
         guard let i = all.firstIndex(of: "train") else { return Array(all.dropFirst()) }
         return Array(all[(i + 1)...])

@@ -59,13 +59,16 @@ struct Train: ParsableCommand {
     @Option(help: "Save a checkpoint (weights, optimiser and generator state) every N epochs.") var checkpointEvery: Int?
     @Option(help: "Continue the interrupted run whose output folder is DIR, with its recorded options.") var resume: String?
     @Option(help: "Memory budget, e.g. 512M or 4G (default: half the physical memory).") var maxMemory: MemorySize?
+    /// When resuming: the arguments of the interrupted run, kept in its run.json.
+    var recordedArguments: [String]? = nil
     @Option(help: "Most vector-field evaluations allowed in one forward pass.") var maxEvaluations: Int = ResourceBudget.defaultEvaluations
 
     func run() throws {
         if let resume {
             let folder = try RunFolder.resume(target: URL(fileURLWithPath: resume))
-            var command = try Self.recorded(in: folder)
+            var (command, arguments) = try Self.recorded(in: folder)
             command.out = resume
+            command.recordedArguments = arguments
             try command.validateOptions()
             try command.checkBudget()
             try command.execute(in: folder, resuming: true)
@@ -81,14 +84,14 @@ struct Train: ParsableCommand {
     var outputPath: String { out ?? "runs/\(model.rawValue)-\(dataset?.rawValue ?? "data")-seed\(seed)" }
 
     /// The options of an interrupted run, parsed again from the arguments its run.json recorded.
-    static func recorded(in folder: RunFolder) throws -> Train {
+    static func recorded(in folder: RunFolder) throws -> (Train, [String]) {
         let url = folder.staging.appendingPathComponent("run.json")
         guard let data = try? Data(contentsOf: url),
               let object = try? JSONSerialization.jsonObject(with: data) as? [String: Any],
               let arguments = object["arguments"] as? [String] else {
             throw CLIError("--resume: '\(url.path)' does not record the run's arguments")
         }
-        do { return try Train.parse(arguments) } catch {
+        do { return (try Train.parse(arguments), arguments) } catch {
             throw CLIError("--resume: the recorded arguments no longer parse: \(Train.message(for: error))")
         }
     }
@@ -101,7 +104,8 @@ struct Train: ParsableCommand {
         let (trainSet, testSet) = try data.split(testFraction: testFraction, seed: splitSeed)
         let inputWidth = data.featureCount
         let width = stateWidth
-        let record = RunRecord(command: self, trainCount: trainSet.count, testCount: testSet.count, splitSeed: splitSeed)
+        var record = RunRecord(command: self, trainCount: trainSet.count, testCount: testSet.count, splitSeed: splitSeed)
+        if let recordedArguments { record.arguments = recordedArguments }
         if !resuming { try record.write(to: staging, testAccuracy: nil) }
         var trainer = try makeTrainer(metricsDirectory: staging)
         let checkpointURL = staging.appendingPathComponent(TrainingCheckpoint.fileName)

@@ -75,6 +75,9 @@ struct ResumeAfterKillTests {
             }
             #expect(try metricsWithoutTime(full) == metricsWithoutTime(out), "metrics differ after a kill at epoch \(point)")
             #expect(try metricsWithoutTime(out).count == Self.epochs + 1)
+            // run.json records the original arguments, not `--resume`.
+            let record = try JSONSerialization.jsonObject(with: Data(contentsOf: out.appendingPathComponent("run.json"))) as? [String: Any]
+            #expect(record?["arguments"] as? [String] == Array(arguments(variant, out: out).dropFirst()))
             #expect(!FileManager.default.fileExists(atPath: staging.path))
             #expect(!FileManager.default.fileExists(atPath: out.appendingPathComponent("checkpoint.npz").path))
         }
