@@ -65,6 +65,11 @@ struct Train: ParsableCommand {
 
     func run() throws {
         if let resume {
+            // A resumed run is the recorded one: other options would be silently ignored, so refuse them.
+            let others = RunRecord.processArguments.filter { $0 != "--resume" && $0 != resume && !$0.hasPrefix("--resume=") }
+            guard others.isEmpty else {
+                throw CLIError("--resume: takes no other options (the interrupted run's recorded options are used); got \(others.joined(separator: " "))")
+            }
             let folder = try RunFolder.resume(target: URL(fileURLWithPath: resume))
             var (command, arguments) = try Self.recorded(in: folder)
             command.out = resume

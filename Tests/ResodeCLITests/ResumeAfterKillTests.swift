@@ -17,7 +17,7 @@ struct ResumeAfterKillTests {
     ]
 
     func arguments(_ variant: String, out: URL) -> [String] {
-        ["train", "--dataset", "moons", "--samples", "600", "--depth", "3", "--dim", "3", "--hidden", "12",
+        ["train", "--dataset", "moons", "--samples", "300", "--depth", "3", "--dim", "3", "--hidden", "12",
          "--epochs", "\(Self.epochs)", "--batch-size", "16", "--checkpoint-every", "1", "--out", out.path]
             + (Self.variants[variant] ?? [])
     }
@@ -67,6 +67,8 @@ struct ResumeAfterKillTests {
                 let refused = try ResodeProcess.run(arguments(variant, out: out))
                 #expect(refused.status != 0 && refused.standardError.contains("--resume"), "\(refused.standardError)")
             }
+            let extra = try ResodeProcess.run(["train", "--resume", out.path, "--epochs", "50"])
+            #expect(extra.status == 1 && extra.standardError.contains("takes no other options"), "\(extra.standardError)")
             let resumed = try ResodeProcess.run(["train", "--resume", out.path])
             #expect(resumed.status == 0, "\(resumed.standardError)")
             for file in ["weights.npz", "head.npz", "spec.json"] {
