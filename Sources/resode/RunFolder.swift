@@ -118,6 +118,21 @@ struct RunFolder {
         }
     }
 
+    /// Renames a staging folder whose run finished (its manifest written and matching) into
+    /// place, as the interrupted `commit` would have; `false` when the run did not finish.
+    func finishIfComplete() throws -> Bool {
+        guard let manifest = try RunManifest.read(in: staging) else { return false }
+        try removeOwner()
+        try manifest.verify(manifest.files.keys.sorted(), in: staging)
+        try moveIntoPlace(overwrite: true)
+        return true
+    }
+
+    private func removeOwner() throws {
+        let owner = staging.appendingPathComponent(Self.ownerFileName)
+        if FileKind(path: owner.path) != .missing { try FileManager.default.removeItem(at: owner) }
+    }
+
     /// Writes the manifest and renames the staging folder into place.
     func commit(overwrite: Bool) throws {
         let fm = FileManager.default
@@ -127,6 +142,12 @@ struct RunFolder {
         }
         let manifest = try RunManifest.of(folder: staging)
         try AtomicFileWriter.write(manifest.encoded(), to: staging.appendingPathComponent(RunManifest.fileName))
+        try moveIntoPlace(overwrite: overwrite)
+    }
+
+    /// The two renames: the previous run (if any) aside, the staging folder in.
+    private func moveIntoPlace(overwrite: Bool) throws {
+        let fm = FileManager.default
         try requireReplaceable(overwrite: overwrite)
         var aside: URL? = nil
         if FileKind(path: target.path) == .directory {

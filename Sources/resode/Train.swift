@@ -71,6 +71,11 @@ struct Train: ParsableCommand {
                 throw CLIError("--resume: takes no other options (the interrupted run's recorded options are used); got \(others.joined(separator: " "))")
             }
             let folder = try RunFolder.resume(target: URL(fileURLWithPath: resume))
+            // Killed between the final renames: the staged run is complete, so only the rename is left.
+            if try folder.finishIfComplete() {
+                print("the interrupted run was complete; wrote \(folder.target.path)")
+                return
+            }
             var (command, arguments) = try Self.recorded(in: folder)
             command.out = resume
             command.recordedArguments = arguments

@@ -86,4 +86,26 @@ struct ResumeAfterKillTests {
         // The kills landed where intended (at or after each point, before the end).
         #expect(killedAt.allSatisfy { $0 < Self.epochs }, "\(killedAt)")
     }
+
+    @Test("killed between the final renames (old run aside, new one still hidden): --resume only renames; eval never sees a mixture")
+    func killedDuringCommit() throws {
+        let dir = try ResodeProcess.temporaryDirectory()
+        defer { try? FileManager.default.removeItem(at: dir) }
+        let finished = dir.appendingPathComponent("finished")
+        let r = try ResodeProcess.run(["train", "--dataset", "moons", "--samples", "100", "--epochs", "2", "--out", finished.path])
+        #expect(r.status == 0, "\(r.standardError)")
+        // The state a kill after the first rename leaves: no `run`, the old run aside, the complete new run hidden.
+        let out = dir.appendingPathComponent("run")
+        let staging = dir.appendingPathComponent(".run.resode-partial")
+        try FileManager.default.copyItem(at: finished, to: staging)
+        try Data("4194305\n".utf8).write(to: staging.appendingPathComponent("owner"))
+        try FileManager.default.createDirectory(at: dir.appendingPathComponent(".run.resode-old-4194305"), withIntermediateDirectories: true)
+        let resumed = try ResodeProcess.run(["train", "--resume", out.path])
+        #expect(resumed.status == 0, "\(resumed.standardError)")
+        #expect(resumed.standardOutput.contains("was complete"))
+        #expect(try FileManager.default.contentsOfDirectory(atPath: dir.path).sorted() == ["finished", "run"])
+        for file in try FileManager.default.contentsOfDirectory(atPath: finished.path) {
+            #expect(try Data(contentsOf: finished.appendingPathComponent(file)) == Data(contentsOf: out.appendingPathComponent(file)), "\(file)")
+        }
+    }
 }
