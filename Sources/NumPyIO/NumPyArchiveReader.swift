@@ -76,37 +76,38 @@ public struct NumPyArchiveReader: Sendable {
     ///   size disagrees with the `.npy` header; `.corruptArchiveMember` (bad deflate data, CRC-32,
     ///   inflating beyond the declared size); `.invalidArchiveMember` wrapping a `.npy` error.
     public func arrays<Names: Sequence>(named requested: Names) throws -> [String: Tensor] where Names.Element == String {
-        var selected: [(name: String, member: ZIPMember)] = []
         var seen = Set<String>()
-        for name in requested where seen.insert(name).inserted {
-            guard let position = memberIndexByName[name] else {
-                throw NumPyFormatError.missingArchiveMember(name: name, available: names)
-            }
-            selected.append((name, members[position]))
-        }
-        var total = 0
-        for (_, member) in selected {
-            let cost = try inspect(member, budgetLeft: limits.maximumBytes - total)
-            total += cost
-        }
-        var result: [String: Tensor] = [:]
-        for (name, member) in selected {
-            let contents = try ZIPArchiveReader.contents(of: member, in: data)
-            do {
-                result[name] = try NumPyArrayDecoder.decode(
-                    contents, limits: limits, member: member.name, storedBytes: member.uncompressedSize)
-            } catch let error as NumPyFormatError {
-                throw NumPyFormatError.invalidArchiveMember(name: member.name, error: error)
-            }
-        }
-        return result
+        let unique = requested.filter { seen.insert($0).inserted }
+        return Dictionary(uniqueKeysWithValues: try decode(unique))
     }
 
     /// Every array, in archive order, with the summed cost checked first.
     /// - Throws: as `arrays(named:)`.
     public func readAll() throws -> NumPyArchive {
-        let arrays = try arrays(named: names)
-        return try NumPyArchive(names.map { name in (name, arrays[name] ?? Tensor(0)) })
+        try NumPyArchive(decode(names))
+    }
+
+    /// The arrays called `requested` (distinct names), in that order: all costs checked, then all decoded.
+    private func decode(_ requested: [String]) throws -> [(String, Tensor)] {
+        let selected = try requested.map { name in
+            guard let position = memberIndexByName[name] else {
+                throw NumPyFormatError.missingArchiveMember(name: name, available: names)
+            }
+            return (name: name, member: members[position])
+        }
+        var total = 0
+        for (_, member) in selected {
+            total += try inspect(member, budgetLeft: limits.maximumBytes - total)
+        }
+        return try selected.map { name, member in
+            let contents = try ZIPArchiveReader.contents(of: member, in: data)
+            do {
+                return (name, try NumPyArrayDecoder.decode(
+                    contents, limits: limits, member: member.name, storedBytes: member.uncompressedSize))
+            } catch let error as NumPyFormatError {
+                throw NumPyFormatError.invalidArchiveMember(name: member.name, error: error)
+            }
+        }
     }
 
     /// The cost of decoding `member` (its uncompressed bytes + the tensor), from its ZIP sizes

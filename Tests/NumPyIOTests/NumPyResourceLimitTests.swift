@@ -275,3 +275,21 @@ func nonRegularInputs() throws {
         try NumPy.readArchive(from: missing)
     }
 }
+
+@Test("a 1 GiB input file is memory-mapped, not read into memory: its length mismatch costs no 1 GiB of RSS")
+func largeFilesAreMapped() throws {
+    let directory = try makeScratchDirectory()
+    defer { try? FileManager.default.removeItem(at: directory) }
+    let url = directory.appendingPathComponent("sparse.npy")
+    // A valid header for 2 doubles, then a sparse (hole-filled) tail up to 1 GiB.
+    try handMadeArrayFile(header: "{'descr': '<f8', 'fortran_order': False, 'shape': (2,), }\n").write(to: url)
+    let handle = try FileHandle(forWritingTo: url)
+    try handle.truncate(atOffset: 1 << 30)
+    try handle.close()
+    let headerLength = handMadeArrayFile(header: "{'descr': '<f8', 'fortran_order': False, 'shape': (2,), }\n").count
+    let before = peakResidentBytes()
+    #expect(throws: NumPyFormatError.dataLengthMismatch(expectedBytes: 16, actualBytes: (1 << 30) - headerLength)) {
+        try NumPy.readArray(from: url)
+    }
+    #expect(peakResidentBytes() - before < 256 << 20)
+}
