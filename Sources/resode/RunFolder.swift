@@ -118,6 +118,13 @@ struct RunFolder {
         }
     }
 
+    /// Removes the staging folder of a failed run, unless it holds a checkpoint to resume from.
+    /// Best effort: a folder that cannot be removed is stale and removed by the next run.
+    func discardUnlessCheckpointed() {
+        guard FileKind(path: staging.appendingPathComponent("checkpoint.npz").path) == .missing else { return }
+        try? FileManager.default.removeItem(at: staging)
+    }
+
     /// Renames a staging folder whose run finished (its manifest written and matching) into
     /// place, as the interrupted `commit` would have; `false` when the run did not finish.
     func finishIfComplete() throws -> Bool {

@@ -88,7 +88,11 @@ struct Train: ParsableCommand {
         try validateOptions()
         try checkBudget()
         let folder = try RunFolder.start(target: URL(fileURLWithPath: outputPath), overwrite: overwrite)
-        try execute(in: folder, resuming: false)
+        do { try execute(in: folder, resuming: false) } catch {
+            // A run that failed (diverged, bad data) leaves nothing behind unless a checkpoint can continue it.
+            folder.discardUnlessCheckpointed()
+            throw error
+        }
     }
 
     var outputPath: String { out ?? "runs/\(model.rawValue)-\(dataset?.rawValue ?? "data")-seed\(seed)" }
