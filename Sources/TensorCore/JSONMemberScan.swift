@@ -31,7 +31,7 @@ public enum JSONMemberScan {
 
         public var description: String {
             switch self {
-            case .invalidJSON: return "not valid JSON"
+            case .invalidJSON: return "not valid JSON (UTF-8)"
             case .notAnObject: return "the document must be a JSON object"
             case let .duplicateKey(key): return "key '\(key)' appears more than once"
             case let .tooDeep(limit): return "nested more than \(limit) levels deep"
@@ -47,7 +47,10 @@ public enum JSONMemberScan {
     ///   in any object, or nesting deeper than `depthLimit`.
     public static func topLevelMembers(of data: Data) throws -> [(key: String, kind: JSONKind)] {
         guard (try? JSONSerialization.jsonObject(with: data)) != nil else { throw Problem.invalidJSON }
-        let bytes = [UInt8](data)
+        // JSONSerialization also reads UTF-16 and UTF-32; a spec is UTF-8 (a BOM is skipped).
+        var bytes = [UInt8](data)
+        guard !bytes.contains(0) else { throw Problem.invalidJSON }
+        if bytes.starts(with: [0xEF, 0xBB, 0xBF]) { bytes.removeFirst(3) }
         enum Frame { case object(Set<String>), array }
         var stack: [Frame] = []
         var expectingKey = false

@@ -26,6 +26,10 @@ struct JSONMemberScanTests {
         #expect(members.map(\.kind) == [.string, .number, .boolean, .boolean, .null, .object, .array])
         #expect(throws: JSONMemberScan.Problem.notAnObject) { try JSONMemberScan.topLevelMembers(of: Data("[1]".utf8)) }
         #expect(throws: JSONMemberScan.Problem.invalidJSON) { try JSONMemberScan.topLevelMembers(of: Data("{\"a\": ".utf8)) }
+        // UTF-16 is refused (the byte scan reads UTF-8); a UTF-8 byte-order mark is skipped.
+        let utf16 = try #require(#"{"a": 1, "a": 2}"#.data(using: .utf16LittleEndian))
+        #expect(throws: JSONMemberScan.Problem.invalidJSON) { try JSONMemberScan.topLevelMembers(of: utf16) }
+        #expect(try JSONMemberScan.topLevelMembers(of: Data([0xEF, 0xBB, 0xBF] + Array(#"{"a": 1}"#.utf8))).map(\.key) == ["a"])
         let deep = String(repeating: "{\"a\": ", count: 70) + "1" + String(repeating: "}", count: 70)
         #expect(throws: JSONMemberScan.Problem.tooDeep(limit: JSONMemberScan.depthLimit)) {
             try JSONMemberScan.topLevelMembers(of: Data(deep.utf8))
