@@ -1,10 +1,18 @@
 # SPDX-License-Identifier: GPL-3.0-or-later
 # `make run`  — the main job (installs what is missing, builds, runs every paper's quick
 #               reproduction and writes the report to report/index.md).
-# `make test` — the test suite (installs what is missing, builds, tests).
+# `make test` — the test suite (installs what is missing, builds, tests), then ASan on the
+#               NumPyIO and GSLBridge tests and a short fuzz of the input readers.
+# `make fuzz` — each libFuzzer harness of Fuzz/ for FUZZ_SECONDS (default 60 s).
+# `make sanitize` — the whole suite under ASan (+LeakSanitizer) and TSan, UBSan on the C kernels.
 SWIFT ?= swift
+FUZZ_SECONDS ?= 60
+# Seconds per harness in `make test` (three harnesses).
+TEST_FUZZ_SECONDS ?= 25
+ASAN_ENV = ASAN_OPTIONS=detect_leaks=1 LSAN_OPTIONS=suppressions=$(CURDIR)/scripts/lsan-suppressions.txt
+TSAN_ENV = TSAN_OPTIONS=halt_on_error=1
 
-.PHONY: run test deps build bench doctor clean docs
+.PHONY: run test deps build bench doctor clean docs fuzz fuzz-build sanitize asan-build test-asan-io
 
 deps:
 	@bash scripts/ensure-deps.sh
@@ -22,6 +30,26 @@ doctor: build
 test: deps
 	bash scripts/test-check-layering.sh
 	$(SWIFT) test
+	$(MAKE) test-asan-io
+	$(MAKE) fuzz FUZZ_SECONDS=$(TEST_FUZZ_SECONDS)
+
+asan-build: deps
+	$(SWIFT) build --build-tests --sanitize=address --scratch-path .build-asan
+
+test-asan-io: asan-build
+	$(ASAN_ENV) $(SWIFT) test --skip-build --sanitize=address --scratch-path .build-asan --filter 'NumPyIOTests|GSLBridgeTests'
+
+fuzz-build: deps
+	$(SWIFT) build --package-path Fuzz --scratch-path .build-fuzz --sanitize=fuzzer --sanitize=address
+
+fuzz: fuzz-build
+	bash Fuzz/run.sh $(FUZZ_SECONDS)
+
+sanitize: asan-build
+	$(ASAN_ENV) $(SWIFT) test --skip-build --sanitize=address --scratch-path .build-asan
+	$(SWIFT) build --build-tests --sanitize=thread --scratch-path .build-tsan
+	$(TSAN_ENV) $(SWIFT) test --skip-build --sanitize=thread --scratch-path .build-tsan
+	bash scripts/ubsan-kernels.sh
 
 bench: deps
 	$(SWIFT) build -c release --product resode-bench
@@ -40,4 +68,4 @@ docs: deps
 	@echo "Documentation written to docs/ (open docs/documentation/resode/index.html through a web server)"
 
 clean:
-	rm -rf .build
+	rm -rf .build .build-asan .build-tsan .build-fuzz

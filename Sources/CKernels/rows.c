@@ -4,24 +4,19 @@
 // at the small widths of neural-ODE fields), and the weight transpose that lets
 // OpenBLAS take its small-matrix kernels.
 #include "ckernels.h"
-
-#if defined(__x86_64__) && defined(__clang__)
-#define RESODE_CLONES __attribute__((target_clones("arch=x86-64-v4", "arch=x86-64-v3", "default")))
-#else
-#define RESODE_CLONES
-#endif
+#include "cpu_dispatch.h"
 
 /* no_builtin: clang would turn the inner loop back into one memcpy call per row. */
-RESODE_CLONES __attribute__((no_builtin("memcpy")))
-void resode_repeat_row(const double *restrict row, double *restrict y, size_t m, size_t n) {
+RESODE_ALWAYS_INLINE __attribute__((no_builtin("memcpy")))
+void repeat_row_body(const double *restrict row, double *restrict y, size_t m, size_t n) {
     for (size_t i = 0; i < m; ++i) {
         double *out = y + i * n;
         for (size_t j = 0; j < n; ++j) out[j] = row[j];
     }
 }
 
-RESODE_CLONES
-void resode_transpose(const double *restrict a, double *restrict at, size_t rows, size_t columns) {
+RESODE_ALWAYS_INLINE
+void transpose_body(const double *restrict a, double *restrict at, size_t rows, size_t columns) {
     /* Blocks of 8×8 keep both the reads and the writes within a few cache lines. */
     for (size_t i0 = 0; i0 < rows; i0 += 8) {
         size_t i1 = i0 + 8 < rows ? i0 + 8 : rows;
@@ -32,3 +27,8 @@ void resode_transpose(const double *restrict a, double *restrict at, size_t rows
         }
     }
 }
+
+RESODE_VARIANTS(resode_repeat_row, repeat_row_body, __attribute__((no_builtin("memcpy"))),
+                (const double *restrict row, double *restrict y, size_t m, size_t n), (row, y, m, n))
+RESODE_VARIANTS(resode_transpose, transpose_body, ,
+                (const double *restrict a, double *restrict at, size_t rows, size_t columns), (a, at, rows, columns))

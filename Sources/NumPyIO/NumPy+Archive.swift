@@ -9,28 +9,17 @@ extension NumPy {
     /// equal arrays give byte-identical archives.
     static let memberModificationDate = Date(timeIntervalSince1970: 946_684_800)
 
-    /// Decodes the bytes of a `.npz` file: a ZIP archive of `name.npy` members, stored
-    /// (`np.savez`) or deflated (`np.savez_compressed`), in archive order.
-    /// - Throws: `NumPyFormatError.invalidArchive` for a damaged ZIP structure,
-    ///   `.corruptArchiveMember` for a CRC-32 or deflate failure, `.unexpectedArchiveMember`
-    ///   for a member that is not `*.npy`, `.duplicateArchiveMember`, and
-    ///   `.invalidArchiveMember(name:error:)` wrapping the `.npy` error of a member.
-    public static func decodeArchive(_ data: Data) throws -> NumPyArchive {
-        var archive = NumPyArchive()
-        for member in try ZIPArchiveReader.members(of: data) {
-            guard member.name.hasSuffix(".npy") else {
-                throw NumPyFormatError.unexpectedArchiveMember(name: member.name)
-            }
-            let name = String(member.name.dropLast(4))
-            guard archive[name] == nil else { throw NumPyFormatError.duplicateArchiveMember(name: name) }
-            let contents = try ZIPArchiveReader.contents(of: member, in: data)
-            do {
-                try archive.append(try NumPyArrayDecoder.decode(contents), named: name)
-            } catch let error as NumPyFormatError {
-                throw NumPyFormatError.invalidArchiveMember(name: member.name, error: error)
-            }
-        }
-        return archive
+    /// Decodes every array of a `.npz` file: a ZIP archive of `name.npy` members, stored
+    /// (`np.savez`) or deflated (`np.savez_compressed`), in archive order. To decode only
+    /// some members, use `NumPyArchiveReader`.
+    /// - Parameter limits: the header cap, and the budget for all members together
+    ///   (uncompressed bytes + tensors), checked before any member is inflated.
+    /// - Throws: as `NumPyArchiveReader.init(data:limits:)` and `.readAll()`: `NumPyFormatError`
+    ///   (`.invalidArchive`, `.corruptArchiveMember`, `.unexpectedArchiveMember`, `.duplicateArchiveMember`,
+    ///   `.overlappingArchiveMembers`, `.archiveMemberSizeMismatch`, `.invalidArchiveMember(name:error:)`
+    ///   wrapping the `.npy` error of a member), `NumPyLimitError`.
+    public static func decodeArchive(_ data: Data, limits: NumPyReadLimits = .default) throws -> NumPyArchive {
+        try NumPyArchiveReader(data: data, limits: limits).readAll()
     }
 
     /// Encodes named tensors as the bytes of a `.npz` file that `np.load` reads back: one
@@ -54,10 +43,10 @@ extension NumPy {
         return zip.data ?? Data()
     }
 
-    /// Reads a `.npz` file (memory-mapped when possible).
-    /// - Throws: Foundation's error when the file cannot be read; `NumPyFormatError` as in `decodeArchive(_:)`.
-    public static func readArchive(from url: URL) throws -> NumPyArchive {
-        try decodeArchive(Data(contentsOf: url, options: .mappedIfSafe))
+    /// Reads every array of a `.npz` file (memory-mapped).
+    /// - Throws: `NumPyFileError.cannotRead` / `.notRegularFile`; otherwise as `decodeArchive(_:limits:)`.
+    public static func readArchive(from url: URL, limits: NumPyReadLimits = .default) throws -> NumPyArchive {
+        try NumPyArchiveReader(contentsOf: url, limits: limits).readAll()
     }
 
     /// Writes named tensors as a `.npz` file, atomically (temporary file, then rename over `url`).

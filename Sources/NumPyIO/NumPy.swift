@@ -23,11 +23,13 @@ public enum NumPy {
     ///
     /// Fortran-order data of shape (s₀,…,sₖ) is transposed so that element
     /// (i₀,…,iₖ) ends up at row-major offset Σⱼ iⱼ·∏_{l>j} s_l. A shape `()` gives a rank-0 tensor.
+    /// - Parameter limits: the header cap, and the budget for the tensor (∏shape · 8 bytes).
     /// - Throws: `NumPyFormatError` saying what is wrong: bad magic, unsupported version,
     ///   truncated or unparsable header, unsupported dtype, invalid shape, or a data
-    ///   length other than ∏shape · itemsize (checked before anything is allocated).
-    public static func decodeArray(_ data: Data) throws -> Tensor {
-        try NumPyArrayDecoder.decode(data)
+    ///   length other than ∏shape · itemsize (checked before anything is allocated);
+    ///   `NumPyLimitError` for a header or tensor beyond `limits`.
+    public static func decodeArray(_ data: Data, limits: NumPyReadLimits = .default) throws -> Tensor {
+        try NumPyArrayDecoder.decode(data, limits: limits)
     }
 
     /// Encodes a tensor as the bytes of a `.npy` file, identical to `np.save` of a C-order
@@ -37,10 +39,12 @@ public enum NumPy {
         NumPyArrayEncoder.encode(tensor)
     }
 
-    /// Reads a `.npy` file (memory-mapped when possible) into a row-major tensor.
-    /// - Throws: Foundation's error when the file cannot be read; `NumPyFormatError` as in `decodeArray(_:)`.
-    public static func readArray(from url: URL) throws -> Tensor {
-        try decodeArray(Data(contentsOf: url, options: .mappedIfSafe))
+    /// Reads a `.npy` file (memory-mapped, so only the tensor counts against `limits`) into a
+    /// row-major tensor.
+    /// - Throws: `NumPyFileError.cannotRead` / `.notRegularFile` (a FIFO, device or directory is
+    ///   refused before it is opened); `NumPyFormatError` and `NumPyLimitError` as in `decodeArray(_:limits:)`.
+    public static func readArray(from url: URL, limits: NumPyReadLimits = .default) throws -> Tensor {
+        try decodeArray(NumPyInputFile.mappedContents(of: url), limits: limits)
     }
 
     /// Writes a tensor as a `.npy` file, atomically: the bytes go to a temporary file in the

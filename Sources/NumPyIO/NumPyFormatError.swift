@@ -30,6 +30,18 @@ public enum NumPyFormatError: Error, Equatable, Sendable, CustomStringConvertibl
     case duplicateArchiveMember(name: String)
     /// A `name.npy` member whose contents are not a valid `.npy` file.
     indirect case invalidArchiveMember(name: String, error: NumPyFormatError)
+    /// Two directory entries whose local headers and data overlap (or coincide): a ZIP
+    /// that would make one stored member count many times.
+    case overlappingArchiveMembers(first: String, second: String)
+    /// A member whose ZIP size fields disagree with each other or with the shape × dtype
+    /// of its `.npy` header: `declaredBytes` from the central directory, `headerBytes` from
+    /// the `.npy` header (or the local ZIP header).
+    case archiveMemberSizeMismatch(name: String, declaredBytes: Int, headerBytes: Int, source: String)
+    /// A member whose local ZIP header disagrees with its central-directory entry
+    /// (name, compression method).
+    case inconsistentArchiveMember(name: String, reason: String)
+    /// No array of this name in the archive; `available` lists the names present.
+    case missingArchiveMember(name: String, available: [String])
 
     /// The problem in one sentence, naming the offending value.
     public var description: String {
@@ -60,6 +72,17 @@ public enum NumPyFormatError: Error, Equatable, Sendable, CustomStringConvertibl
             return "the archive holds two arrays named '\(name)'"
         case let .invalidArchiveMember(name, error):
             return "archive member '\(name)': \(error)"
+        case let .overlappingArchiveMembers(first, second):
+            return "archive members '\(first)' and '\(second)' share or overlap the same stored bytes"
+        case let .archiveMemberSizeMismatch(name, declared, header, source):
+            return "archive member '\(name)': the ZIP directory says it inflates to \(declared) bytes,"
+                + " its \(source) says \(header)"
+        case let .inconsistentArchiveMember(name, reason):
+            return "archive member '\(name)': its local header disagrees with the directory (\(reason))"
+        case let .missingArchiveMember(name, available):
+            let list = available.prefix(20).map { "'\($0)'" }.joined(separator: ", ")
+            return "the archive has no array '\(name)' (it holds \(available.isEmpty ? "none" : list)"
+                + "\(available.count > 20 ? ", …" : ""))"
         }
     }
 }

@@ -4,14 +4,20 @@ import Foundation
 import ZIPFoundation
 
 /// A file inside a ZIP archive, as its central-directory record describes it.
-struct ZIPMember: Equatable {
+struct ZIPMember: Equatable, Sendable {
     let name: String
     let compressionMethod: UInt16
-    let isEncrypted: Bool
+    let flags: UInt16
     let checksum: UInt32
     let compressedSize: Int
     let uncompressedSize: Int
     let localHeaderOffset: Int
+    /// Offset of the first stored byte, after the local header; set once that header is read.
+    var dataOffset = 0
+
+    var isEncrypted: Bool { flags & 1 != 0 }
+    /// General-purpose flag bit 3: sizes and CRC follow the data instead of filling the local header.
+    var hasDataDescriptor: Bool { flags & 8 != 0 }
 }
 
 /// A bounds-checked reader of the ZIP container (PKWARE APPNOTE §4.3), ZIP64 included:
@@ -20,7 +26,10 @@ struct ZIPMember: Equatable {
 ///     [ZIP64 end record 56 B][ZIP64 locator 20 B]  end-of-central-directory record 22 B + comment
 ///
 /// Members are located through the central directory; every offset and size is checked
-/// against the bytes present before it is used. Inflating goes through ZIPFoundation's
+/// against the bytes present before it is used. Opening reads the directory and each
+/// local header only: entries whose local header and data overlap another's (a way to
+/// make one stored member count many times) and local headers that disagree with the
+/// directory are refused there, before any member is inflated. Inflating goes through ZIPFoundation's
 /// zlib binding with a provider that stops at the member's compressed size, so a corrupt
 /// or truncated deflate stream ends in an error instead of reading on. (ZIPFoundation's
 /// own `Archive` reader is not used here: on Linux it can loop forever on a truncated
@@ -80,39 +89,86 @@ enum ZIPArchiveReader {
             members.append(member)
             position += recordLength
         }
+        var extents: [Range<Int>] = []
+        extents.reserveCapacity(members.count)
+        for index in members.indices {
+            extents.append(try locateData(of: &members[index], in: reader, directoryStart: start))
+        }
+        try refuseOverlaps(extents, of: members)
+        for member in members { try checkLocalHeader(of: member, in: reader) }
         return members
     }
 
-    /// The uncompressed bytes of `member`, verified against its CRC-32.
-    /// - Throws: `NumPyFormatError.corruptArchiveMember` naming the member and the problem.
-    static func contents(of member: ZIPMember, in data: Data) throws -> Data {
+    /// Reads the local header of `member`, sets its `dataOffset` and returns the byte range
+    /// its local header and stored data occupy, which must end before the central directory.
+    private static func locateData(
+        of member: inout ZIPMember, in reader: LittleEndianReader, directoryStart: Int
+    ) throws -> Range<Int> {
         func corrupt(_ reason: String) -> NumPyFormatError { .corruptArchiveMember(name: member.name, reason: reason) }
-        let reader = LittleEndianReader(data: data)
         let header = member.localHeaderOffset
-        guard header <= data.count - localHeaderSize,
+        guard header <= directoryStart - localHeaderSize,
               try reader.integer(UInt32.self, at: header) == localHeaderSignature else {
             throw corrupt("no local header at offset \(header)")
         }
         let nameLength = Int(try reader.integer(UInt16.self, at: header + 26))
         let extraLength = Int(try reader.integer(UInt16.self, at: header + 28))
         let dataStart = header + localHeaderSize + nameLength + extraLength
-        guard dataStart <= data.count, member.compressedSize <= data.count - dataStart else {
-            throw corrupt("its \(member.compressedSize) bytes at offset \(dataStart) run past the end of the archive")
+        guard dataStart <= directoryStart, member.compressedSize <= directoryStart - dataStart else {
+            throw corrupt("its \(member.compressedSize) bytes at offset \(dataStart) run into the central directory"
+                          + " at offset \(directoryStart)")
         }
-        guard !member.isEncrypted else { throw corrupt("encrypted members are not supported") }
-        let stored = data[(data.startIndex + dataStart)..<(data.startIndex + dataStart + member.compressedSize)]
+        member.dataOffset = dataStart
+        return header..<(dataStart + member.compressedSize)
+    }
 
+    /// Throws `NumPyFormatError.overlappingArchiveMembers` for the first two entries whose
+    /// local header + data ranges share a byte.
+    private static func refuseOverlaps(_ extents: [Range<Int>], of members: [ZIPMember]) throws {
+        let order = extents.indices.sorted { (extents[$0].lowerBound, $0) < (extents[$1].lowerBound, $1) }
+        for (previous, next) in zip(order, order.dropFirst()) where extents[next].lowerBound < extents[previous].upperBound {
+            throw NumPyFormatError.overlappingArchiveMembers(first: members[previous].name, second: members[next].name)
+        }
+    }
+
+    /// The local header must repeat the directory's name and method, and its sizes unless
+    /// they are deferred to a data descriptor (flag bit 3) or to a ZIP64 extra field (0xFFFFFFFF).
+    private static func checkLocalHeader(of member: ZIPMember, in reader: LittleEndianReader) throws {
+        let header = member.localHeaderOffset
+        let nameLength = Int(try reader.integer(UInt16.self, at: header + 26))
+        let localName = String(decoding: try reader.bytes(at: header + localHeaderSize, count: nameLength, what: "entry name"),
+                               as: UTF8.self)
+        guard localName == member.name else {
+            throw NumPyFormatError.inconsistentArchiveMember(name: member.name, reason: "the local header names '\(localName)'")
+        }
+        let method = try reader.integer(UInt16.self, at: header + 8)
+        guard method == member.compressionMethod else {
+            throw NumPyFormatError.inconsistentArchiveMember(
+                name: member.name, reason: "compression method \(method) locally, \(member.compressionMethod) in the directory")
+        }
+        guard !member.hasDataDescriptor else { return }
+        let sizes = [
+            (try reader.integer(UInt32.self, at: header + 18), member.compressedSize, "local header (compressed size)"),
+            (try reader.integer(UInt32.self, at: header + 22), member.uncompressedSize, "local header"),
+        ]
+        for (local, central, source) in sizes where local != 0xFFFF_FFFF && Int(local) != central {
+            throw NumPyFormatError.archiveMemberSizeMismatch(
+                name: member.name, declaredBytes: central, headerBytes: Int(local), source: source)
+        }
+    }
+
+    /// The uncompressed bytes of `member`, verified against its CRC-32. Inflation stops as
+    /// soon as the output would exceed the directory's uncompressed size, so a member that
+    /// inflates beyond what it declares costs at most one more 64 KiB chunk.
+    /// - Throws: `NumPyFormatError.corruptArchiveMember` naming the member and the problem.
+    static func contents(of member: ZIPMember, in data: Data) throws -> Data {
+        func corrupt(_ reason: String) -> NumPyFormatError { .corruptArchiveMember(name: member.name, reason: reason) }
+        let stored = try storedBytes(of: member, in: data)
         let contents: Data
         switch member.compressionMethod {
         case 0:
-            guard member.compressedSize == member.uncompressedSize else {
-                throw corrupt("stored (uncompressed) but its sizes differ: \(member.compressedSize) and \(member.uncompressedSize)")
-            }
             contents = stored
-        case 8:
-            contents = try inflate(stored, expectedSize: member.uncompressedSize, corrupt: corrupt)
         default:
-            throw corrupt("compression method \(member.compressionMethod) is not supported (only stored and deflate)")
+            contents = try inflate(stored, expectedSize: member.uncompressedSize, corrupt: corrupt)
         }
         let computed = contents.crc32(checksum: 0)
         guard computed == member.checksum else {
@@ -120,6 +176,37 @@ enum ZIPArchiveReader {
                           + "the data gives 0x\(String(computed, radix: 16))")
         }
         return contents
+    }
+
+    /// The first bytes of `member`'s uncompressed contents, inflating only until `isEnough`
+    /// says so (or the stream ends); at most 64 KiB more than `isEnough` needed.
+    /// Errors that `isEnough` throws propagate unchanged.
+    static func prefix(of member: ZIPMember, in data: Data, isEnough: (Data) throws -> Bool) throws -> Data {
+        func corrupt(_ reason: String) -> NumPyFormatError { .corruptArchiveMember(name: member.name, reason: reason) }
+        let stored = try storedBytes(of: member, in: data)
+        if member.compressionMethod == 0 { return stored }
+        return try withoutActuallyEscaping(isEnough) { isEnough in
+            try inflate(stored, expectedSize: member.uncompressedSize, corrupt: corrupt, isEnough: isEnough)
+        }
+    }
+
+    /// The stored (possibly compressed) bytes of `member`, after checking that this reader can decode them.
+    private static func storedBytes(of member: ZIPMember, in data: Data) throws -> Data {
+        func corrupt(_ reason: String) -> NumPyFormatError { .corruptArchiveMember(name: member.name, reason: reason) }
+        guard !member.isEncrypted else { throw corrupt("encrypted members are not supported") }
+        switch member.compressionMethod {
+        case 0:
+            guard member.compressedSize == member.uncompressedSize else {
+                throw corrupt("stored (uncompressed) but its sizes differ: \(member.compressedSize) and \(member.uncompressedSize)")
+            }
+        case 8:
+            break
+        default:
+            throw corrupt("compression method \(member.compressionMethod) is not supported (only stored and deflate)")
+        }
+        // `members(of:)` checked this range against the central directory's offset.
+        let start = data.startIndex + member.dataOffset
+        return data[start..<(start + member.compressedSize)]
     }
 
     // MARK: - Structure
@@ -195,7 +282,7 @@ enum ZIPArchiveReader {
             return result
         }
         let member = ZIPMember(
-            name: name, compressionMethod: method, isEncrypted: flags & 1 != 0, checksum: checksum,
+            name: name, compressionMethod: method, flags: flags, checksum: checksum,
             compressedSize: try checked(compressedSize, "compressed size"),
             uncompressedSize: try checked(uncompressedSize, "uncompressed size"),
             localHeaderOffset: try checked(localHeaderOffset, "local header offset"))
@@ -207,17 +294,21 @@ enum ZIPArchiveReader {
     private enum InflateStop: Error {
         case inputExhausted
         case outputTooLong
+        case enough
     }
 
-    /// Raw deflate (RFC 1951) decoding of `compressed`, which must produce exactly `expectedSize` bytes.
+    /// Raw deflate (RFC 1951) decoding of `compressed`, which must produce exactly `expectedSize`
+    /// bytes; with `isEnough`, stops early (successfully) once it returns true for the output so far.
     private static func inflate(
-        _ compressed: Data, expectedSize: Int, corrupt: (String) -> NumPyFormatError
+        _ compressed: Data, expectedSize: Int, corrupt: (String) -> NumPyFormatError,
+        isEnough: ((Data) throws -> Bool)? = nil
     ) throws -> Data {
         let chunkSize = 64 * 1024
         var output = Data()
-        // Deflate expands at most about 1032:1, so a lying size field cannot force a large reservation.
+        // Deflate expands at most about 1032:1, so a lying size field cannot force a large reservation;
+        // a prefix read reserves one chunk.
         let (bound, overflow) = compressed.count.multipliedReportingOverflow(by: 1032)
-        output.reserveCapacity(overflow ? expectedSize : min(expectedSize, bound))
+        output.reserveCapacity(min(isEnough == nil ? expectedSize : chunkSize, overflow ? expectedSize : bound))
         var delivered = 0
         do {
             _ = try Data.decompress(
@@ -233,17 +324,32 @@ enum ZIPArchiveReader {
                     return chunk
                 },
                 consumer: { piece in
-                    guard piece.count <= expectedSize - output.count else { throw InflateStop.outputTooLong }
-                    output.append(piece)
+                    let room = expectedSize - output.count
+                    guard let isEnough else {
+                        guard piece.count <= room else { throw InflateStop.outputTooLong }
+                        output.append(piece)
+                        return
+                    }
+                    // A prefix read keeps what fits the declared size, so that a header found
+                    // there can still be compared with it; beyond, the member is too long.
+                    output.append(piece.prefix(room))
+                    if try isEnough(output) { throw InflateStop.enough }
+                    guard piece.count <= room else { throw InflateStop.outputTooLong }
                 })
+        } catch InflateStop.enough {
+            return output
         } catch InflateStop.inputExhausted {
             throw corrupt("the deflate stream ends before its end-of-stream marker")
         } catch InflateStop.outputTooLong {
             throw corrupt("it inflates to more than the \(expectedSize) bytes the directory records")
+        } catch let error as NumPyFormatError {
+            throw error
+        } catch let error as NumPyLimitError {
+            throw error
         } catch {
             throw corrupt("invalid deflate data (\(error))")
         }
-        guard output.count == expectedSize else {
+        guard isEnough != nil || output.count == expectedSize else {
             throw corrupt("it inflates to \(output.count) bytes, the directory records \(expectedSize)")
         }
         return output

@@ -59,6 +59,21 @@ public struct SeededGenerator: RandomNumberGenerator, Sendable {
         return result
     }
 
+    /// The whole internal state: the four xoshiro words, then a flag (0 or 1) and the bit
+    /// pattern of the spare normal deviate. `init(state:)` continues the stream exactly
+    /// where it was read, which is what a training checkpoint needs.
+    public var state: [UInt64] {
+        [s0, s1, s2, s3, spareNormal == nil ? 0 : 1, spareNormal?.bitPattern ?? 0]
+    }
+
+    /// A generator that continues from a saved `state`; `nil` unless it holds six words,
+    /// a flag of 0 or 1, and not the all-zero xoshiro state (which would repeat 0 forever).
+    public init?(state: [UInt64]) {
+        guard state.count == 6, state[4] <= 1, state[0...3].contains(where: { $0 != 0 }) else { return nil }
+        s0 = state[0]; s1 = state[1]; s2 = state[2]; s3 = state[3]
+        spareNormal = state[4] == 1 ? Double(bitPattern: state[5]) : nil
+    }
+
     private func rotl(_ x: UInt64, _ k: UInt64) -> UInt64 { (x << k) | (x >> (64 - k)) }
 
     /// Uniform on [0, 1), a multiple of 2⁻⁵³.

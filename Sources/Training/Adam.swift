@@ -83,6 +83,26 @@ public struct Adam: Optimizer {
         }
     }
 
+    /// `t` and the moments `"m"`, `"v"`.
+    public var savedState: OptimizerState {
+        OptimizerState(stepCount: stepCount, tensors: ["m": firstMoments, "v": secondMoments])
+    }
+
+    public mutating func restore(_ state: OptimizerState, for parameters: ParameterList) throws {
+        guard Set(state.tensors.keys).isSubset(of: ["m", "v"]), state.stepCount >= 0 else {
+            throw TrainingError.optimizerStateMismatch(reason: "an Adam state holds 'm', 'v' and t ≥ 0; got \(state.tensors.keys.sorted()), t = \(state.stepCount)")
+        }
+        let m = state.tensors["m"] ?? [], v = state.tensors["v"] ?? []
+        try state.requireMatching("m", m, parameters)
+        try state.requireMatching("v", v, parameters)
+        guard m.count == v.count, m.isEmpty == (state.stepCount == 0) else {
+            throw TrainingError.optimizerStateMismatch(reason: "Adam's 'm' and 'v' must both be empty (t = 0) or both present (t > 0)")
+        }
+        stepCount = state.stepCount
+        firstMoments = m
+        secondMoments = v
+    }
+
     /// Forgets the moments and sets `t` back to 0.
     public mutating func resetState() {
         stepCount = 0

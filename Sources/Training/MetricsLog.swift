@@ -53,6 +53,48 @@ public enum MetricsLog {
         try AtomicFileWriter.write(Data(json(records).utf8), to: directory.appendingPathComponent("metrics.json"))
     }
 
+    /// Appends one record's row to `metrics.csv` in `directory`, writing the header first
+    /// when the file does not exist yet (its counter columns are those of `record`; a later
+    /// record's counters are written under the same columns, empty where it lacks one).
+    /// Appending costs one row, however long the run: the file is never rewritten whole.
+    /// - Throws: Foundation's error when the file cannot be created or written.
+    public static func append(_ record: EpochMetrics, to directory: URL) throws {
+        let url = directory.appendingPathComponent("metrics.csv")
+        if !FileManager.default.fileExists(atPath: url.path) {
+            try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
+            try AtomicFileWriter.write(Data(csv([record]).utf8), to: url)
+            return
+        }
+        let header = try firstLine(of: url)
+        let counters = header.split(separator: ",", omittingEmptySubsequences: false).dropFirst(fixedColumns.count).map(String.init)
+        let cells = values(of: record, counters: counters).map { $0.map { "\($0)" } ?? "" }
+        let handle = try FileHandle(forWritingTo: url)
+        defer { try? handle.close() }
+        try handle.seekToEnd()
+        try handle.write(contentsOf: Data(((["\(record.epoch)"] + cells).joined(separator: ",") + "\n").utf8))
+    }
+
+    /// Writes `metrics.json` into `directory` atomically (once, at the end of a run).
+    public static func writeJSON(_ records: [EpochMetrics], to directory: URL) throws {
+        try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
+        try AtomicFileWriter.write(Data(json(records).utf8), to: directory.appendingPathComponent("metrics.json"))
+    }
+
+    /// Rewrites `metrics.csv` atomically from `records` (after a resume, to drop rows past the checkpoint).
+    public static func writeCSV(_ records: [EpochMetrics], to directory: URL) throws {
+        try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
+        try AtomicFileWriter.write(Data(csv(records).utf8), to: directory.appendingPathComponent("metrics.csv"))
+    }
+
+    /// The header of an existing metrics file (read up to its first line break, at most 64 KiB).
+    static func firstLine(of url: URL) throws -> String {
+        let handle = try FileHandle(forReadingFrom: url)
+        defer { try? handle.close() }
+        let data = try handle.read(upToCount: 65_536) ?? Data()
+        let line = data.prefix { $0 != 0x0A }
+        return String(decoding: line, as: UTF8.self)
+    }
+
     /// Every column after `epoch`, in order.
     static func values(of r: EpochMetrics, counters: [String]) -> [Double?] {
         var row: [Double?] = [r.trainingLoss, r.trainingAccuracy, r.heldOutLoss, r.heldOutAccuracy,

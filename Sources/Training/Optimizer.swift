@@ -17,6 +17,14 @@ public protocol Optimizer: Sendable {
 
     /// Forgets the state (velocities, moments, step count), as if no update had been made.
     mutating func resetState()
+
+    /// The state to save in a checkpoint.
+    var savedState: OptimizerState { get }
+
+    /// Replaces the state by a saved one, for these parameters.
+    /// - Throws: `TrainingError.optimizerStateMismatch` when the saved tensors do not
+    ///   fit `parameters` or a role is unknown; nothing is changed then.
+    mutating func restore(_ state: OptimizerState, for parameters: ParameterList) throws
 }
 
 extension Optimizer {

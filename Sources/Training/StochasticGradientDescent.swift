@@ -23,6 +23,8 @@ public struct StochasticGradientDescent: Optimizer {
     public let weightDecay: WeightDecay
     /// The velocities `v`, one per parameter; empty before the first update and when `μ = 0`.
     public private(set) var velocities: [Tensor] = []
+    /// The number of updates made.
+    public private(set) var stepCount = 0
 
     /// - Throws: `TrainingError.invalidHyperparameter` unless `η ≥ 0`, `0 ≤ μ < 1`, a
     ///   Nesterov step has `μ > 0`, and the weight decay is finite and ≥ 0.
@@ -43,6 +45,7 @@ public struct StochasticGradientDescent: Optimizer {
     /// One step of the update above, in place; the velocities are allocated at the first call.
     public mutating func update(_ parameters: inout ParameterList, gradients: [Tensor]) throws {
         try validate(gradients, for: parameters, state: velocities)
+        stepCount += 1
         if momentum > 0 && velocities.isEmpty { velocities = parameters.values.map { Tensor.zeros(like: $0) } }
         let eta = learningRate, mu = momentum, nesterov = nesterov
         let lambda = weightDecay.gradientCoefficient
@@ -70,6 +73,19 @@ public struct StochasticGradientDescent: Optimizer {
         }
     }
 
-    /// Forgets the velocities.
-    public mutating func resetState() { velocities = [] }
+    /// Forgets the velocities and the step count.
+    public mutating func resetState() { velocities = []; stepCount = 0 }
+
+    /// The step count and `"velocity"`.
+    public var savedState: OptimizerState { OptimizerState(stepCount: stepCount, tensors: ["velocity": velocities]) }
+
+    public mutating func restore(_ state: OptimizerState, for parameters: ParameterList) throws {
+        guard Set(state.tensors.keys).isSubset(of: ["velocity"]), state.stepCount >= 0 else {
+            throw TrainingError.optimizerStateMismatch(reason: "an SGD state holds 'velocity' and a step count ≥ 0; got \(state.tensors.keys.sorted())")
+        }
+        let v = state.tensors["velocity"] ?? []
+        try state.requireMatching("velocity", v, parameters)
+        stepCount = state.stepCount
+        velocities = v
+    }
 }

@@ -10,7 +10,12 @@ import TensorCore
 ///             L, g = value and gradient of loss(batch, θ)      (stop if L or g is not finite)
 ///             ‖g‖ = global norm; clip g to `maxGradientNorm` if set
 ///             η = schedule(e − 1 or step);  θ ← optimizer(θ, g, η)
-///         evaluate on the held-out set; record and write `EpochMetrics`
+///         evaluate on the held-out set; record `EpochMetrics` and append its row to metrics.csv
+///         every `checkpointEvery` epochs: save a `TrainingCheckpoint` (atomically)
+///
+/// With `resumeFrom` set, the parameters, the optimiser's state, the generator, the
+/// update count and the metrics are taken from the checkpoint and the loop starts at
+/// the epoch after it; the result is bit-identical to the run that was never stopped.
 ///
 /// Everything numeric is sequential and seeded: the same seed, initial parameters and
 /// data give bit-identical parameters. The model is whatever the loss function computes.
@@ -29,8 +34,14 @@ public struct Trainer: Sendable {
     public var seed: UInt64
     /// If set, gradients are clipped to this global norm before each update.
     public var maxGradientNorm: Double?
-    /// If set, `metrics.csv` and `metrics.json` are rewritten here (atomically) after every epoch.
+    /// If set, each epoch's row is appended to `metrics.csv` here, and `metrics.json` is written once at the end.
     public var metricsDirectory: URL?
+    /// If set (≥ 1), a checkpoint is written to `checkpointURL` after every this many epochs.
+    public var checkpointEvery: Int?
+    /// Where checkpoints go (one file, replaced atomically each time).
+    public var checkpointURL: URL?
+    /// A checkpoint to continue from instead of starting at epoch 1.
+    public var resumeFrom: TrainingCheckpoint?
     /// Where progress goes.
     public var progress: ProgressOutput
 
@@ -70,7 +81,16 @@ public struct Trainer: Sendable {
         var reporter = ProgressReporter(style: progress, epochs: epochs, batchesPerEpoch: batchCount)
         var history: [EpochMetrics] = []
         var step = 0
-        for epochIndex in 0..<epochs {
+        if let saved = resumeFrom {
+            try restore(saved, into: &parameters, generator: &generator)
+            (history, step) = (saved.history, saved.updates)
+            if let metricsDirectory { try MetricsLog.writeCSV(history, to: metricsDirectory) }
+        } else if let metricsDirectory {
+            // A fresh run appends to its own file, never to a previous run's rows.
+            let csv = metricsDirectory.appendingPathComponent("metrics.csv")
+            if FileManager.default.fileExists(atPath: csv.path) { try FileManager.default.removeItem(at: csv) }
+        }
+        for epochIndex in history.count..<max(epochs, history.count) {
             let epoch = epochIndex + 1
             let start = ContinuousClock.now
             let order = generator.permutation(n)
@@ -101,10 +121,35 @@ public struct Trainer: Sendable {
                 seconds: Trainer.seconds(start.duration(to: .now)),
                 counters: totals.counterSums.mapValues { $0 / Double(batchCount) })
             history.append(record)
-            if let metricsDirectory { try MetricsLog.write(history, to: metricsDirectory) }
+            if let metricsDirectory { try MetricsLog.append(record, to: metricsDirectory) }
+            if let every = checkpointEvery, let checkpointURL, epoch % every == 0 {
+                try TrainingCheckpoint(completedEpochs: epoch, updates: step, generatorState: generator.state,
+                                       parameters: parameters, optimizer: optimizer.savedState, history: history)
+                    .write(to: checkpointURL)
+            }
             reporter.epochFinished(record)
         }
+        if let metricsDirectory { try MetricsLog.writeJSON(history, to: metricsDirectory) }
         return history
+    }
+
+    /// Puts a checkpoint's parameters, optimiser state and generator in place.
+    /// - Throws: `TrainingError.invalidCheckpoint` when it was taken for other parameters,
+    ///   for more epochs than this run has, or holds a bad generator state.
+    private mutating func restore(_ saved: TrainingCheckpoint, into parameters: inout ParameterList,
+                                  generator: inout SeededGenerator) throws {
+        func bad(_ reason: String) -> TrainingError { .invalidCheckpoint(path: checkpointURL?.path ?? "(memory)", reason: reason) }
+        guard saved.parameters.names == parameters.names,
+              zip(saved.parameters.values, parameters.values).allSatisfy({ $0.shape == $1.shape }) else {
+            throw bad("it was taken for other parameters (names or shapes differ)")
+        }
+        guard saved.completedEpochs <= epochs, saved.history.count == saved.completedEpochs else {
+            throw bad("it holds \(saved.completedEpochs) epochs, this run has \(epochs)")
+        }
+        guard let restored = SeededGenerator(state: saved.generatorState) else { throw bad("the generator state is invalid") }
+        try optimizer.restore(saved.optimizer, for: saved.parameters)
+        parameters = saved.parameters
+        generator = restored
     }
 
     /// The loss and accuracy of `parameters` on `samples`, in consecutive batches of
@@ -112,7 +157,7 @@ public struct Trainer: Sendable {
     ///
     ///     loss = Σ_batches n_b · L_b / n,    accuracy = #correct / n  (`nil` without outputs or labels)
     ///
-    /// Counters reported by `loss` are ignored here.
+    /// Counters reported by `loss` are read (so resetting counters reset) and discarded.
     /// - Throws: `TrainingError.invalidSamples` for an empty set, `.invalidHyperparameter` for a
     ///   batch size below 1, `AutodiffError.nonScalarOutput` for a loss with more than one element,
     ///   and whatever `loss` throws.
@@ -128,6 +173,9 @@ public struct Trainer: Sendable {
         for start in stride(from: 0, to: samples.count, by: size) {
             let batch = try samples.slice(start..<min(start + size, samples.count))
             let evaluation = try loss(batch, constants)
+            // Read and drop the counters, so that a counter that resets when read starts the
+            // next training batch at zero (its counts would otherwise depend on this evaluation).
+            _ = evaluation.counters()
             guard let value = evaluation.loss.value.scalar else {
                 throw AutodiffError.nonScalarOutput(shape: evaluation.loss.shape)
             }
@@ -165,6 +213,9 @@ public struct Trainer: Sendable {
         }
         if let size = evaluationBatchSize, size < 1 {
             throw TrainingError.invalidHyperparameter(name: "evaluation batch size", reason: "must be ≥ 1; got \(size)")
+        }
+        if let every = checkpointEvery, every < 1 {
+            throw TrainingError.invalidHyperparameter(name: "checkpoint interval", reason: "must be ≥ 1 epoch; got \(every)")
         }
         if let c = maxGradientNorm {
             try requireHyperparameter("maximum gradient norm", c, "> 0") { $0 > 0 }

@@ -10,6 +10,10 @@ import ResODE
 ///     spec.json, weights.npz   the body, in the eval contract's format
 ///     head.npz                 embedding (if linear) and read-out weights
 ///     metrics.csv, metrics.json, run.json
+///     manifest.json            content hashes of the files above (`RunManifest`)
+///
+/// The folder is built as a hidden sibling and renamed into place when complete
+/// (`RunFolder`); `--checkpoint-every` and `--resume` continue a killed run bit-identically.
 ///
 /// With the default zero-padding embedding, `resode eval` on `[x, 0, …, 0]`
 /// gives exactly the states that the read-out sees.
@@ -23,49 +27,109 @@ struct Train: ParsableCommand {
     enum EmbeddingName: String, ExpressibleByArgument, CaseIterable { case pad, linear }
 
     @Option(help: "Body: \(Model.allCases.map(\.rawValue).joined(separator: " | ")).") var model: Model = .resnet
-    @Option(help: "Number of blocks L (resnet/plain).") var depth: Int = 8
-    @Option(help: "Dataset: \(DatasetName.allCases.map(\.rawValue).joined(separator: " | ")).") var dataset: DatasetName
-    @Option(help: "Samples for synthetic datasets.") var samples: Int = 1000
-    @Option(help: "Input dimension of the nested-spheres dataset.") var sphereDimension: Int = 2
-    @Option(help: "State width d of the body (default: the input width, or 16 for digits).") var dim: Int?
+    @Option(parsing: .unconditional, help: "Number of blocks L (resnet/plain).") var depth: Int = 8
+    @Option(help: "Dataset: \(DatasetName.allCases.map(\.rawValue).joined(separator: " | ")).") var dataset: DatasetName?
+    @Option(parsing: .unconditional, help: "Samples for synthetic datasets.") var samples: Int = 1000
+    @Option(parsing: .unconditional, help: "Input dimension of the nested-spheres dataset.") var sphereDimension: Int = 2
+    @Option(parsing: .unconditional, help: "State width d of the body (default: the input width, or 16 for digits).") var dim: Int?
     @Option(help: "How inputs become states: pad (zeros, no parameters; augmentation) or linear.") var embedding: EmbeddingName = .pad
-    @Option(help: "Hidden width of each block's MLP.") var hidden: Int = 32
+    @Option(parsing: .unconditional, help: "Hidden width of each block's MLP.") var hidden: Int = 32
     @Option(help: "Activation: tanh | relu | softplus.") var activation: String = "tanh"
     @Option(help: "Block scheme: euler | heun | midpoint | rk4.") var scheme: String = "euler"
     @Flag(help: "One field F shared by every block (L Euler steps of an autonomous ODE).") var tied = false
-    @Option(name: .customLong("h"), help: "Step size h (default 1/L).") var stepSize: Double?
-    @Option(help: "Neural ODE: end time t1.") var t1: Double = 1
+    @Option(name: .customLong("h"), parsing: .unconditional, help: "Step size h (default 1/L).") var stepSize: Double?
+    @Option(parsing: .unconditional, help: "Neural ODE: end time t1.") var t1: Double = 1
     @Option(help: "Neural ODE solver (dopri5, euler, heun, rk4-fixed, or a GSL step type).") var solver: String = "dopri5"
-    @Option(help: "Neural ODE relative tolerance.") var rtol: Double = 1e-5
-    @Option(help: "Neural ODE absolute tolerance.") var atol: Double = 1e-7
-    @Option(help: "Neural ODE steps for fixed-step solvers.") var steps: Int = 10
+    @Option(parsing: .unconditional, help: "Neural ODE relative tolerance.") var rtol: Double = 1e-5
+    @Option(parsing: .unconditional, help: "Neural ODE absolute tolerance.") var atol: Double = 1e-7
+    @Option(parsing: .unconditional, help: "Neural ODE steps for fixed-step solvers.") var steps: Int = 10
     @Option(help: "Neural ODE gradient: backprop | adjoint | checkpointed (default: backprop for own solvers, adjoint for GSL).")
     var gradient: String?
-    @Option(help: "Epochs.") var epochs: Int = 50
-    @Option(help: "Mini-batch size.") var batchSize: Int = 32
+    @Option(parsing: .unconditional, help: "Epochs.") var epochs: Int = 50
+    @Option(parsing: .unconditional, help: "Mini-batch size.") var batchSize: Int = 32
     @Option(help: "Optimiser: adam | sgd.") var optimizer: OptimizerName = .adam
-    @Option(help: "Learning rate.") var lr: Double = 0.01
-    @Option(help: "SGD momentum.") var momentum: Double = 0.9
+    @Option(parsing: .unconditional, help: "Learning rate.") var lr: Double = 0.01
+    @Option(parsing: .unconditional, help: "SGD momentum.") var momentum: Double = 0.9
     @Flag(help: "Nesterov momentum (SGD).") var nesterov = false
-    @Option(help: "Weight decay.") var weightDecay: Double = 0
+    @Option(parsing: .unconditional, help: "Weight decay.") var weightDecay: Double = 0
     @Option(help: "Learning-rate schedule: constant | cosine | step.") var schedule: ScheduleName = .cosine
-    @Option(help: "Clip gradients to this global norm.") var clip: Double?
-    @Option(help: "Fraction of samples held out for testing.") var testFraction: Double = 0.25
-    @Option(help: "Seed of data, initialisation and shuffling.") var seed: UInt64 = 1
+    @Option(parsing: .unconditional, help: "Clip gradients to this global norm.") var clip: Double?
+    @Option(parsing: .unconditional, help: "Fraction of samples held out for testing.") var testFraction: Double = 0.25
+    @Option(parsing: .unconditional, help: "Seed of data, initialisation and shuffling.") var seed: UInt64 = 1
     @Option(help: "Output folder.") var out: String?
+    @Flag(help: "Replace the run already in the output folder.") var overwrite = false
+    @Option(help: "Save a checkpoint (weights, optimiser and generator state) every N epochs.") var checkpointEvery: Int?
+    @Option(help: "Continue the interrupted run whose output folder is DIR, with its recorded options.") var resume: String?
+    @Option(help: "Memory budget, e.g. 512M or 4G (default: half the physical memory).") var maxMemory: MemorySize?
+    /// When resuming: the arguments of the interrupted run, kept in its run.json.
+    var recordedArguments: [String]? = nil
+    @Option(help: "Most vector-field evaluations allowed in one forward pass.") var maxEvaluations: Int = ResourceBudget.defaultEvaluations
 
     func run() throws {
-        // Validate every option before touching the file system.
-        _ = try parseActivation()
-        _ = try parseScheme()
-        if model == .node { _ = try NeuralODESolverChoice(name: solver) }
+        if let resume {
+            // A resumed run is the recorded one: other options would be silently ignored, so refuse them.
+            let others = RunRecord.processArguments.filter { $0 != "--resume" && $0 != resume && !$0.hasPrefix("--resume=") }
+            guard others.isEmpty else {
+                throw CLIError("--resume: takes no other options (the interrupted run's recorded options are used); got \(others.joined(separator: " "))")
+            }
+            let folder = try RunFolder.resume(target: URL(fileURLWithPath: resume))
+            // Killed between the final renames: the staged run is complete, so only the rename is left.
+            if try folder.finishIfComplete() {
+                print("the interrupted run was complete; wrote \(folder.target.path)")
+                return
+            }
+            var (command, arguments) = try Self.recorded(in: folder)
+            command.out = resume
+            command.recordedArguments = arguments
+            try command.validateOptions()
+            try command.checkBudget()
+            try command.execute(in: folder, resuming: true)
+            return
+        }
+        // Validate every option and the memory and work budgets before touching the file system.
+        try validateOptions()
+        try checkBudget()
+        let folder = try RunFolder.start(target: URL(fileURLWithPath: outputPath), overwrite: overwrite)
+        do { try execute(in: folder, resuming: false) } catch {
+            // A run that failed (diverged, bad data) leaves nothing behind unless a checkpoint can continue it.
+            folder.discardUnlessCheckpointed()
+            throw error
+        }
+    }
+
+    var outputPath: String { out ?? "runs/\(model.rawValue)-\(dataset?.rawValue ?? "data")-seed\(seed)" }
+
+    /// The options of an interrupted run, parsed again from the arguments its run.json recorded.
+    static func recorded(in folder: RunFolder) throws -> (Train, [String]) {
+        let url = folder.staging.appendingPathComponent("run.json")
+        guard let data = try? Data(contentsOf: url),
+              let object = try? JSONSerialization.jsonObject(with: data) as? [String: Any],
+              let arguments = object["arguments"] as? [String] else {
+            throw CLIError("--resume: '\(url.path)' does not record the run's arguments")
+        }
+        do { return (try Train.parse(arguments), arguments) } catch {
+            throw CLIError("--resume: the recorded arguments no longer parse: \(Train.message(for: error))")
+        }
+    }
+
+    /// Trains into the staging folder, then renames it into place.
+    func execute(in folder: RunFolder, resuming: Bool) throws {
+        let staging = folder.staging
         let data = try loadDataset()
-        let (trainSet, testSet) = try data.split(testFraction: testFraction, seed: seed &+ 1)
+        let splitSeed = seed &+ 1
+        let (trainSet, testSet) = try data.split(testFraction: testFraction, seed: splitSeed)
         let inputWidth = data.featureCount
-        let width = dim ?? (dataset == .digits ? 16 : inputWidth)
-        let folder = URL(fileURLWithPath: out ?? "runs/\(model.rawValue)-\(dataset.rawValue)-seed\(seed)")
-        try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)
-        var trainer = try makeTrainer(metricsDirectory: folder)
+        let width = stateWidth
+        var record = RunRecord(command: self, trainCount: trainSet.count, testCount: testSet.count, splitSeed: splitSeed)
+        if let recordedArguments { record.arguments = recordedArguments }
+        if !resuming { try record.write(to: staging, testAccuracy: nil) }
+        var trainer = try makeTrainer(metricsDirectory: staging)
+        let checkpointURL = staging.appendingPathComponent(TrainingCheckpoint.fileName)
+        trainer.checkpointURL = checkpointURL
+        trainer.checkpointEvery = checkpointEvery
+        if resuming, FileKind(path: checkpointURL.path) == .regular {
+            trainer.resumeFrom = try withContext("--resume") { try TrainingCheckpoint.read(from: checkpointURL) }
+        }
         let embed: Embedding = embedding == .pad ? .zeroPadding : .linear
 
         let (bodySpec, bodyParameters, head, accuracy): (Data, ParameterList, [(String, Tensor)], Double?)
@@ -89,14 +153,11 @@ struct Train: ParsableCommand {
                                                      embedding: embed, trainer: &trainer)
             (bodySpec, bodyParameters, head, accuracy) = (result.spec, result.body, result.head, result.accuracy)
         }
-        try Checkpoint.write(specJSON: bodySpec, parameters: bodyParameters, to: folder)
-        try NumPy.writeArchive(NumPyArchive(head), to: folder.appendingPathComponent("head.npz"))
-        let summary: [String: Any] = ["dataset": dataset.rawValue, "model": model.rawValue, "embedding": embedding.rawValue,
-                                      "input_width": inputWidth, "state_width": width, "classes": data.classCount,
-                                      "seed": seed, "epochs": epochs, "test_accuracy": accuracy ?? NSNull()]
-        try AtomicFileWriter.write(JSONSerialization.data(withJSONObject: summary, options: [.prettyPrinted, .sortedKeys]),
-                                   to: folder.appendingPathComponent("run.json"))
-        print("test accuracy \(accuracy.map { String(format: "%.4f", $0) } ?? "n/a"); wrote \(folder.path)")
+        try Checkpoint.write(specJSON: bodySpec, parameters: bodyParameters, to: staging)
+        try NumPy.writeArchive(NumPyArchive(head), to: staging.appendingPathComponent("head.npz"))
+        try record.write(to: staging, testAccuracy: accuracy)
+        try folder.commit(overwrite: overwrite || resuming)
+        print("test accuracy \(accuracy.map { String(format: "%.4f", $0) } ?? "n/a"); wrote \(folder.target.path)")
     }
 
     static func headParameters(_ all: ParameterList, excluding body: Set<String>) -> [(String, Tensor)] {
@@ -104,7 +165,7 @@ struct Train: ParsableCommand {
     }
 
     func loadDataset() throws -> Dataset {
-        switch dataset {
+        switch dataset ?? .moons {
         case .spirals: return try Dataset.twoSpirals(count: samples, noise: 0.02, seed: seed)
         case .circles: return try Dataset.concentricCircles(count: samples, factor: 0.5, noise: 0.05, seed: seed)
         case .moons: return try Dataset.twoMoons(count: samples, noise: 0.1, seed: seed)

@@ -8,6 +8,10 @@ struct HandMadeZIPMember {
     var contents: Data
     var method: UInt16 = 0
     var flags: UInt16 = 0
+    /// The uncompressed size both headers record; `contents.count` when nil.
+    var declaredSize: Int? = nil
+    /// The CRC-32 both headers record; computed from `contents` when nil.
+    var checksum: UInt32? = nil
 }
 
 /// A minimal ZIP archive (APPNOTE §4.3) with the members' bytes stored as given,
@@ -23,7 +27,8 @@ func handMadeZIP(_ members: [HandMadeZIPMember], zip64: Bool = false) -> Data {
     }
     for member in members {
         let name = Data(member.name.utf8)
-        let checksum = crc32(member.contents)
+        let checksum = member.checksum ?? crc32(member.contents)
+        let declared = member.declaredSize ?? member.contents.count
         let offset = UInt32(body.count)
         append(UInt32(0x0403_4B50), to: &body)
         append(UInt16(20), to: &body)
@@ -32,7 +37,7 @@ func handMadeZIP(_ members: [HandMadeZIPMember], zip64: Bool = false) -> Data {
         append(UInt32(0), to: &body)  // time and date
         append(checksum, to: &body)
         append(UInt32(member.contents.count), to: &body)
-        append(UInt32(member.contents.count), to: &body)
+        append(UInt32(declared), to: &body)
         append(UInt16(name.count), to: &body)
         append(UInt16(0), to: &body)
         body.append(name)
@@ -46,7 +51,7 @@ func handMadeZIP(_ members: [HandMadeZIPMember], zip64: Bool = false) -> Data {
         append(UInt32(0), to: &directory)
         append(checksum, to: &directory)
         append(zip64 ? UInt32.max : UInt32(member.contents.count), to: &directory)
-        append(zip64 ? UInt32.max : UInt32(member.contents.count), to: &directory)
+        append(zip64 ? UInt32.max : UInt32(declared), to: &directory)
         append(UInt16(name.count), to: &directory)
         append(UInt16(zip64 ? 28 : 0), to: &directory)  // extra
         append(UInt16(0), to: &directory)  // comment
@@ -58,7 +63,7 @@ func handMadeZIP(_ members: [HandMadeZIPMember], zip64: Bool = false) -> Data {
         if zip64 {
             append(UInt16(0x0001), to: &directory)
             append(UInt16(24), to: &directory)
-            append(UInt64(member.contents.count), to: &directory)  // uncompressed
+            append(UInt64(declared), to: &directory)  // uncompressed
             append(UInt64(member.contents.count), to: &directory)  // compressed
             append(UInt64(offset), to: &directory)
         }

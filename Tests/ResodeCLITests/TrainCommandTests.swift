@@ -41,6 +41,7 @@ struct TrainCommandTests {
                                        "--out", dir.appendingPathComponent("run").path])
         #expect(r.status != 0)
         #expect(r.standardError.contains("epoch") && r.standardError.contains("batch"), "\(r.standardError)")
+        #expect(try FileManager.default.contentsOfDirectory(atPath: dir.path).isEmpty, "a failed run left files behind")
     }
 
     @Test("an unknown option value is named")

@@ -6,7 +6,7 @@
 #include <stddef.h>
 
 /// y[i] = tanh(x[i]) for i < n, accurate to a few ulp, NaN in gives NaN out.
-/// Branch-free so that it vectorises (AVX2+FMA clone chosen at load time).
+/// Branch-free so that it vectorises (AVX-512, AVX2+FMA or baseline variant chosen at the first call).
 void resode_vtanh(const double *x, double *y, size_t n);
 
 /// y[i] = exp(x[i]) for i < n, accurate to a few ulp; overflow gives +inf,

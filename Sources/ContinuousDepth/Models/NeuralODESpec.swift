@@ -75,11 +75,19 @@ public struct NeuralODESpec: Equatable, Sendable {
 
     /// Decodes a spec, naming any unknown, missing or invalid field.
     public static func decode(json data: Data) throws -> NeuralODESpec {
-        guard let object = try? JSONSerialization.jsonObject(with: data), let dictionary = object as? [String: Any] else {
-            throw ContinuousDepthError.invalidArgument("spec: not a JSON object")
+        let members: [(key: String, kind: JSONKind)]
+        do { members = try JSONMemberScan.topLevelMembers(of: data) } catch let problem as JSONMemberScan.Problem {
+            throw ContinuousDepthError.invalidArgument("spec: \(problem)")
         }
-        if let unknown = dictionary.keys.sorted().first(where: { !keys.contains($0) }) {
+        if let unknown = members.map(\.key).sorted().first(where: { !keys.contains($0) }) {
             throw ContinuousDepthError.invalidArgument("spec field '\(unknown)' is not known")
+        }
+        for (key, kind) in members {
+            let expected: JSONKind = ["dim", "hidden", "t1", "rtol", "atol", "steps"].contains(key) ? .number
+                : key == "time_input" ? .boolean : .string
+            guard kind == expected else {
+                throw ContinuousDepthError.invalidArgument("spec field '\(key)' must be \(expected.withArticle), got \(kind.withArticle)")
+            }
         }
         let fields: Fields
         do { fields = try JSONDecoder().decode(Fields.self, from: data) } catch let DecodingError.typeMismatch(type, context) {

@@ -102,18 +102,22 @@ extension ResidualNetworkSpec: Codable {
         try c.encode(usesTime, forKey: .usesTime)
     }
 
-    /// Decodes a spec from JSON, rejecting unknown keys by name.
+    /// Decodes a spec from JSON, rejecting unknown or repeated keys and wrongly typed values by name.
     public static func decode(json data: Data) throws -> ResidualNetworkSpec {
-        let object: Any
-        do { object = try JSONSerialization.jsonObject(with: data) } catch {
-            throw NetworkError.invalidField(name: "(file)", reason: "not valid JSON")
-        }
-        guard let dictionary = object as? [String: Any] else {
-            throw NetworkError.invalidField(name: "(file)", reason: "the spec must be a JSON object")
+        let members: [(key: String, kind: JSONKind)]
+        do { members = try JSONMemberScan.topLevelMembers(of: data) } catch let problem as JSONMemberScan.Problem {
+            throw NetworkError.invalidField(name: "(file)", reason: problem.description)
         }
         let known = Set(CodingKeys.allCases.map(\.rawValue))
-        if let unknown = dictionary.keys.sorted().first(where: { !known.contains($0) }) {
+        if let unknown = members.map(\.key).sorted().first(where: { !known.contains($0) }) {
             throw NetworkError.unknownField(name: unknown)
+        }
+        for (key, kind) in members {
+            let expected: JSONKind = ["dim", "hidden", "depth", "h"].contains(key) ? .number
+                : ["tied", "time_input"].contains(key) ? .boolean : .string
+            guard kind == expected else {
+                throw NetworkError.invalidField(name: key, reason: "must be \(expected.withArticle), got \(kind.withArticle)")
+            }
         }
         return try JSONDecoder().decode(ResidualNetworkSpec.self, from: data)
     }
