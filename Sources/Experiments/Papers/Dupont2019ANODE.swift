@@ -275,12 +275,14 @@ public struct Dupont2019ANODE: Paper {
         }
         let epochs = series.map(\.count).max() ?? 0
         let rows = (0..<epochs).map { e in [Double(e + 1)] + series.map { e < $0.count ? $0[e] : .nan } }
-        // One colour, marker and dash per model (the same in both figures), lighter shades for larger d.
-        let style = ["NODE": (colour: 1, point: 7, dash: 1), "ResNet": (colour: 2, point: 5, dash: 3), "ANODE": (colour: 3, point: 9, dash: 2)]
+        // Colour and dash tell the model, the marker tells the dimension d (the same in both figures).
+        let style = ["NODE": (colour: 1, dash: 1), "ResNet": (colour: 2, dash: 3), "ANODE": (colour: 3, dash: 2)]
+        let markers = [7, 5, 9, 11, 13]
         let every = Swift.max(epochs / 10, 1)
         let plots = columns.dropFirst().enumerated().map { k, c in
-            let model = String(c.prefix { $0 != " " }), t = style[model] ?? (colour: k + 1, point: k + 4, dash: 1)
-            return "DATA using 1:\(k + 2) with linespoints pi \(every) pt \(t.point) dt \(t.dash) lw 2 lc \(t.colour) title '\(c)'"
+            let model = String(c.prefix { $0 != " " }), t = style[model] ?? (colour: k + 1, dash: 1)
+            let d = m.settings.dimensions.firstIndex { c.hasSuffix("d=\($0)") } ?? 0
+            return "DATA using 1:\(k + 2) with linespoints pi \(every) pt \(markers[d % markers.count]) dt \(t.dash) lw 2 lc \(t.colour) title '\(c)'"
         }
         let s = m.settings
         let parameters = "NODE width d, ANODE width d + \(s.augmentedDimensions), hidden \(s.hidden), dopri5 rtol = atol = "

@@ -210,16 +210,17 @@ public struct SeedEigenAnchor: Paper {
             rows: rows)
     }
 
-    /// Singular values `σ_i` against `i` for every stack: all of them on a log axis, and the
-    /// residual stacks (which overlap near 1 there) again on a linear axis from 0.
+    /// Singular values `σ_i` against `i` for every stack on a log axis, and the residual stacks
+    /// (which overlap near 1 there) again on a log axis zoomed onto them.
     func spectrumFigure(linear: [(String, [Double])], nonlinear: [(String, [Double])], settings s: Settings) -> Figure {
         let all = linear.map { ("linear: " + $0.0, $0.1) } + nonlinear.map { ("tanh: " + $0.0, $0.1) }
         let count = all.map(\.1.count).max() ?? 0
         let rows = (0..<count).map { i in [Double(i + 1)] + all.map { i < $0.1.count && $0.1[i] > 0 ? $0.1[i] : .nan } }
         // Linear stacks dashed with open markers, tanh stacks solid with filled ones; one colour per stack.
+        let colours = ["#9467bd", "#2ca02c", "#17becf", "#ff7f0e", "#d62728", "#1f77b4"]
         let plot = { (k: Int, series: (String, [Double])) in
             "DATA using 1:\(k + 2) with linespoints lw 2 pt \(k < linear.count ? [4, 6, 8, 10][k % 4] : [5, 7, 9, 11][k % 4]) "
-                + "\(k < linear.count ? "dt 2 " : "")lc \(k + 1) title \(Figure.quoted(series.0))"
+                + "\(k < linear.count ? "dt 2 " : "")lc rgb '\(colours[k % colours.count])' title \(Figure.quoted(series.0))"
         }
         let plots = all.enumerated().map(plot)
         let residual = all.enumerated().filter { $0.element.0.contains("residual") }.map(plot)
@@ -237,11 +238,9 @@ public struct SeedEigenAnchor: Paper {
                       set title 'all stacks (log scale)'
                       set logscale y
                       plot \(plots.joined(separator: ", \\\n     "))
-                      set title 'residual stacks (linear scale from 0)'
-                      unset logscale y
-                      set yrange [0:*]
+                      set title 'residual stacks only (log scale, zoomed)'
                       plot \(residual.joined(separator: ", \\\n     "))
                       unset multiplot
-                      """, size: Figure.Size(width: 1300, height: 620))
+                      """, size: Figure.Size(width: 1300, height: 680))
     }
 }

@@ -204,7 +204,7 @@ public struct SeedGradientHighway: Paper {
                       set multiplot layout 1,2 title TITLE
                       set xlabel 'layer l (0 = input)'
                       set ylabel '‖∂ℓ/∂x_l‖ (norm of the loss gradient)'
-                      set key below maxrows 2
+                      set key below
                       set title 'residual nets (linear scale from 0)'
                       set yrange [0:*]
                       set offsets 0, 0, graph 0.1, 0

@@ -230,8 +230,10 @@ public struct SeedSaddle: Paper {
                 rows.append([w1, w2, p * p, (w1 * w2) * (w1 * w2)])
             }
         }
-        let levels = ["0.01", "0.1", "0.5", "1", "2", "4"]
-        // The CSV has no blank lines between grid rows, so gnuplot regrids it; `splines` passes through the samples.
+        let levels = ["0.05", "0.2", "0.5", "1", "2", "4"]
+        // The CSV has no blank lines between grid rows, so gnuplot regrids it onto the same n × n nodes (which
+        // coincide with the samples); spline interpolation would be exact but costs O(n⁶). Levels below 0.05 are
+        // not resolved by a grid step of 4/(n − 1) (the 0.01 level of (w₁w₂ − 1)² is two hyperbolas 0.2 apart).
         return Figure(name: "landscape",
                       title: "L(w₁, w₂) at α = 1 on [−2, 2]² (\(n) × \(n) samples): contours at L = \(levels.joined(separator: ", ")), colour = L (log scale)",
                       columns: ["w1", "w2", "plain", "skip"], rows: rows,
@@ -242,13 +244,14 @@ public struct SeedSaddle: Paper {
                       set contour base
                       unset surface
                       set cntrparam levels discrete \(levels.joined(separator: ", "))
-                      set dgrid3d \(2 * n - 1),\(2 * n - 1) splines
+                      set dgrid3d \(n),\(n) qnorm 2
+                      set cntrparam bspline
                       set xrange [-2:2]
                       set yrange [-2:2]
                       set xlabel 'w₁ (dimensionless)'
                       set ylabel 'w₂ (dimensionless)'
                       set logscale cb
-                      set cbrange [0.01:4]
+                      set cbrange [0.05:4]
                       set format cb '%g'
                       set cbtics (\(levels.map { "'\($0)' \($0)" }.joined(separator: ", ")))
                       set cblabel 'L'

@@ -383,7 +383,7 @@ public struct Veit2016Ensembles: Paper {
                       plot DATA using 1:2 with linespoints lw 2 pt 7 lc 1 title 'share of paths (Binomial(L, 1/2))', \\
                            DATA using 1:4 with linespoints lw 2 pt 5 lc 2 title 'share of gradient', \\
                            DATA using 1:3 axes x1y2 with linespoints lw 2 pt 9 dt 2 lc 3 title 'gradient per path (right axis)'
-                      """)
+                      """, size: Figure.Size(width: 1000, height: 650))
     }
 
     static func median(_ values: [Double]) -> Double {

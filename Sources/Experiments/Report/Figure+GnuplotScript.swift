@@ -26,12 +26,15 @@ extension Figure {
             "set title TITLE",
             "set grid",
             // Defaults a figure's own commands may override: readable tick labels on linear
-            // and log axes alike (1e-06, not 0.0000010), the x range fitted to the data, and
-            // the legend under the plot, where it covers no data and takes no width.
+            // and log axes alike (1e-06, not 0.0000010), both ranges fitted to the data (y with
+            // 5 % of room above and below, also on log axes, instead of whole decades), and the
+            // legend under the plot, where it covers no data and takes no width.
             "set format x '%g'",
             "set format y '%g'",
             "set format y2 '%g'",
             "set autoscale xfix",
+            "set autoscale yfix",
+            "set offsets 0, 0, graph 0.05, graph 0.05",
             "set key below",
         ].joined(separator: "\n")
         return """
