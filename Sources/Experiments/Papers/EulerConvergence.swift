@@ -183,7 +183,7 @@ public struct EulerConvergence: Paper {
                       set logscale xy
                       set xlabel 'step size h = T/L (time units; L = number of blocks)'
                       set ylabel 'max |x_L − x(T)| (state units)'
-                      set offsets graph 0.02, graph 0.02, 0, 0
+                      set offsets graph 0.02, graph 0.02, graph 0.05, graph 0.05
                       set key below maxrows 4
                       plot \(plots.joined(separator: ", \\\n     "))
                       """, size: Figure.Size(width: 1000, height: 700))
