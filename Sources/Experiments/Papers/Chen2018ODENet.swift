@@ -353,7 +353,7 @@ public struct Chen2018ODENet: Paper {
         }
         let s = m.settings
         return Figure(name: "nfe-during-training",
-                      title: "ODE-Net NFE per batch during training (dopri5, adjoint, rtol = atol = "
+                      title: "ODE-Net NFE per batch during training (width \(s.width), hidden \(s.hidden), dopri5, adjoint, rtol = atol = "
                         + "\(NumberFormat.scientific(s.trainingTolerance, digits: 1)), batch \(s.batchSize), seed \(s.seed); Chen et al., Fig. 3d)",
                       columns: ["epoch", "forward NFE", "backward NFE"], rows: rows,
                       gnuplot: """
