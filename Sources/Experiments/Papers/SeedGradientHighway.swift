@@ -187,14 +187,15 @@ public struct SeedGradientHighway: Paper {
         }
         // Deepest first, so the shallow nets' shorter curves are drawn on top; markers tell the depths apart
         // where the residual curves coincide near 1.
+        let colours = ["#9400d3", "#009e73", "#0072b2", "#e69f00", "#d62728", "#56b4e9"]
         let styles = comparisons.enumerated().reversed().map { k, c in
             (k: k, depth: c.depth, every: Swift.max(c.depth / 10, 1), filled: [7, 5, 9, 11, 13][k % 5], open: [6, 4, 8, 10, 12][k % 5])
         }
         let residual = styles.map { t in
-            "DATA using 1:\(2 + 2 * t.k) with linespoints pi \(t.every) pt \(t.filled) lw 2 lc \(t.k + 1) title 'residual L=\(t.depth)'"
+            "DATA using 1:\(2 + 2 * t.k) with linespoints pi \(t.every) pt \(t.filled) lw 2 lc rgb '\(colours[t.k % colours.count])' title 'residual L=\(t.depth)'"
         }
         let plain = styles.map { t in
-            "DATA using 1:\(3 + 2 * t.k) with linespoints pi \(t.every) pt \(t.open) lw 2 dt 2 lc \(t.k + 1) title 'plain L=\(t.depth)'"
+            "DATA using 1:\(3 + 2 * t.k) with linespoints pi \(t.every) pt \(t.open) lw 2 dt 2 lc rgb '\(colours[t.k % colours.count])' title 'plain L=\(t.depth)'"
         }
         return Figure(name: "gradient-norms",
                       title: "‖∂ℓ/∂x_l‖ through depth (d = \(settings.dimension), hidden \(settings.hidden), h = 1/L, batch \(settings.batch), MSE loss, "
