@@ -114,14 +114,32 @@ public struct Figure: Sendable, Equatable {
     /// CSV path (comma-separated, one header line), e.g.
     /// `set logscale y; plot DATA using 1:2 with lines title 'plain'`.
     public var gnuplot: String
+    /// The canvas in pixels (PNG) or points (SVG); larger for multi-panel or equal-aspect plots.
+    public var size: Size
 
-    /// A figure with its data and plotting commands.
-    public init(name: String, title: String, columns: [String], rows: [[Double]], gnuplot: String) {
+    /// A canvas size: width and height.
+    public struct Size: Sendable, Equatable {
+        /// Width and height.
+        public var width: Int, height: Int
+
+        /// A canvas `width` × `height`.
+        public init(width: Int, height: Int) {
+            self.width = width
+            self.height = height
+        }
+
+        /// 900 × 600: one panel with its legend below.
+        public static let standard = Size(width: 900, height: 600)
+    }
+
+    /// A figure with its data and plotting commands, drawn on a canvas of `size`.
+    public init(name: String, title: String, columns: [String], rows: [[Double]], gnuplot: String, size: Size = .standard) {
         self.name = name
         self.title = title
         self.columns = columns
         self.rows = rows
         self.gnuplot = gnuplot
+        self.size = size
     }
 
     /// The data as CSV with a header line.

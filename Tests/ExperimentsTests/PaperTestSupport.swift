@@ -21,7 +21,8 @@ final class ProgressLog: @unchecked Sendable {
 }
 
 /// Runs a paper's quick profile, checking that it reported progress and that every table
-/// and figure is rectangular (each row as long as the columns) and every script reads `DATA`.
+/// and figure is rectangular (each row as long as the columns), every script reads `DATA`, and every
+/// figure is printable (`Figure.presentationProblems`: labelled axes, readable log ticks, a visible title).
 func runQuick(_ paper: some Paper) throws -> PaperResult {
     let log = ProgressLog()
     let result = try paper.run(profile: .quick) { log.append($0) }
@@ -34,6 +35,8 @@ func runQuick(_ paper: some Paper) throws -> PaperResult {
     for figure in result.figures {
         #expect(!figure.rows.isEmpty && figure.rows.allSatisfy { $0.count == figure.columns.count }, "figure '\(figure.name)'")
         #expect(figure.gnuplot.contains("DATA"), "figure '\(figure.name)'")
+        // Every paper builds its figures with the same functions in both profiles, so this covers every figure.
+        #expect(figure.presentationProblems.isEmpty, "figure '\(figure.name)': \(figure.presentationProblems)")
     }
     return result
 }

@@ -319,32 +319,49 @@ public struct Chen2018ODENet: Paper {
                            columns: ["epoch", "forward NFE", "backward NFE"], rows: rows)
     }
 
+    /// NFE against `rtol = atol` (forward and adjoint backward) beside the final-state error it buys, log axes.
     func toleranceFigure(_ m: Measurement) -> Figure {
+        let s = m.settings
         let rows = m.tolerances.map { [$0.tolerance, Double($0.forwardEvaluations), Double($0.backwardEvaluations), $0.stateError] }
-        return Figure(name: "nfe-vs-tolerance", title: "ODE-Net: NFE against tolerance (Chen et al., Fig. 3a–b)",
+        return Figure(name: "nfe-vs-tolerance",
+                      title: "Trained ODE-Net (width \(s.width), hidden \(s.hidden), dopri5, adjoint; trained at rtol = atol = "
+                        + "\(NumberFormat.scientific(s.trainingTolerance, digits: 1)), seed \(s.seed)) on \(s.sweepBatch) test samples "
+                        + "(Chen et al., Fig. 3a–b)",
                       columns: ["tolerance", "forward NFE", "backward NFE", "state error"], rows: rows,
                       gnuplot: """
+                      set multiplot layout 1,2 title TITLE
                       set logscale x
-                      set xlabel 'rtol = atol'
-                      set ylabel 'function evaluations'
+                      set xlabel 'solver tolerance rtol = atol'
+                      set offsets graph 0.03, graph 0.03, graph 0.05, graph 0.05
                       set key below maxrows 2
-                      plot DATA using 1:2 with linespoints lw 2 title 'forward', \\
-                           DATA using 1:3 with linespoints lw 2 title 'backward (adjoint)'
-                      """)
+                      set title 'function evaluations per solve'
+                      set ylabel 'NFE (evaluations of f)'
+                      plot DATA using 1:2 with linespoints lw 2 pt 7 lc 1 title 'forward solve', \\
+                           DATA using 1:3 with linespoints lw 2 pt 5 dt 2 lc 2 title 'backward (adjoint) solve'
+                      set title 'error of the final state'
+                      set logscale y
+                      set ylabel 'max |x(1) − x_ref(1)| (x_ref at rtol = atol = 1e-10)'
+                      plot DATA using 1:4 with linespoints lw 2 pt 7 lc 1 title 'forward solve', \\
+                           DATA using 1:1 with lines lw 1.5 dt 3 lc rgb 'black' title 'error = tolerance'
+                      unset multiplot
+                      """, size: Figure.Size(width: 1200, height: 560))
     }
 
     func epochFigure(_ m: Measurement) -> Figure {
         let rows = m.epochForwardEvaluations.indices.map {
             [Double($0 + 1), m.epochForwardEvaluations[$0], m.epochBackwardEvaluations[$0]]
         }
-        return Figure(name: "nfe-during-training", title: "ODE-Net: NFE per batch during training (Chen et al., Fig. 3d)",
+        let s = m.settings
+        return Figure(name: "nfe-during-training",
+                      title: "ODE-Net NFE per batch during training (width \(s.width), hidden \(s.hidden), dopri5, adjoint, rtol = atol = "
+                        + "\(NumberFormat.scientific(s.trainingTolerance, digits: 1)), batch \(s.batchSize), seed \(s.seed); Chen et al., Fig. 3d)",
                       columns: ["epoch", "forward NFE", "backward NFE"], rows: rows,
                       gnuplot: """
                       set xlabel 'epoch'
-                      set ylabel 'mean NFE per batch'
+                      set ylabel 'mean NFE per batch (evaluations of f)'
                       set key below maxrows 2
-                      plot DATA using 1:2 with linespoints lw 2 title 'forward', \\
-                           DATA using 1:3 with linespoints lw 2 title 'backward (adjoint)'
+                      plot DATA using 1:2 with linespoints lw 2 pt 7 lc 1 title 'forward', \\
+                           DATA using 1:3 with linespoints lw 2 pt 5 dt 2 lc 2 title 'backward (adjoint)'
                       """)
     }
 }

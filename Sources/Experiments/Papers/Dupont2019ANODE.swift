@@ -228,8 +228,8 @@ public struct Dupont2019ANODE: Paper {
                 + "\(accuracy("ResNet")) (≥ \(f(Dupont2019ANODE.resnetAccuracyThreshold)): \(c.resnetSeparates ? "yes" : "no"))")
         }
         return PaperResult(paper: self, profile: profile, tables: [table(m)],
-                           figures: [curveFigure(m, name: "loss", title: "Training loss per epoch: NODE, ResNet, ANODE", values: \.lossCurve, logscale: true),
-                                     curveFigure(m, name: "nfe", title: "Forward NFE per batch during training: NODE vs ANODE",
+                           figures: [curveFigure(m, name: "loss", title: "Training loss per epoch on nested spheres", values: \.lossCurve, logscale: true),
+                                     curveFigure(m, name: "nfe", title: "Forward NFE per batch during training",
                                                  values: \.forwardEvaluations, logscale: false)],
                            verdict: Verdict(reproduced: reproduced, summary: parts.joined(separator: "; ") + "."), seconds: seconds,
                            numbers: numbers)
@@ -275,13 +275,26 @@ public struct Dupont2019ANODE: Paper {
         }
         let epochs = series.map(\.count).max() ?? 0
         let rows = (0..<epochs).map { e in [Double(e + 1)] + series.map { e < $0.count ? $0[e] : .nan } }
-        let plots = columns.dropFirst().enumerated().map { k, c in "DATA using 1:\(k + 2) with lines lw 2 title '\(c)'" }
-        return Figure(name: name, title: title, columns: columns, rows: rows,
+        // Colour and dash tell the model, the marker tells the dimension d (the same in both figures).
+        let style = ["NODE": (colour: 1, dash: 1), "ResNet": (colour: 2, dash: 3), "ANODE": (colour: 3, dash: 2)]
+        let markers = [7, 5, 9, 11, 13]
+        let every = Swift.max(epochs / 10, 1)
+        let plots = columns.dropFirst().enumerated().map { k, c in
+            let model = String(c.prefix { $0 != " " }), t = style[model] ?? (colour: k + 1, dash: 1)
+            let d = m.settings.dimensions.firstIndex { c.hasSuffix("d=\($0)") } ?? 0
+            return "DATA using 1:\(k + 2) with linespoints pi \(every) pt \(markers[d % markers.count]) dt \(t.dash) lw 2 lc \(t.colour) title '\(c)'"
+        }
+        let s = m.settings
+        let parameters = "NODE width d, ANODE width d + \(s.augmentedDimensions), hidden \(s.hidden), dopri5 rtol = atol = "
+            + "\(NumberFormat.scientific(s.tolerance, digits: 1)); ResNet \(s.resnetDepth) blocks, h = \(s.resnetStepSize); "
+            + "batch \(s.batchSize), mean of \(s.seeds.count) seed(s)"
+        return Figure(name: name, title: title + " (" + parameters + ")", columns: columns, rows: rows,
                       gnuplot: """
                       \(logscale ? "set logscale y\n" : "")set xlabel 'epoch'
-                      set ylabel '\(name == "loss" ? "training loss ½‖y − g‖²" : "forward NFE per batch")'
+                      set ylabel '\(name == "loss" ? "training loss ½‖y − g‖² (dimensionless)" : "forward NFE per batch (evaluations of f)")'
+                      set offsets 0, 0, graph 0.05, graph 0.05
                       set key below maxrows 2
                       plot \(plots.joined(separator: ", \\\n     "))
-                      """)
+                      """, size: Figure.Size(width: 1100, height: 600))
     }
 }

@@ -172,18 +172,20 @@ public struct EulerConvergence: Paper {
             "DATA using 1:\(k + 2) with linespoints lw 2 pt \(k + 5) lc \(k + 1) title '\(scheme.rawValue) blocks (p = \(scheme.order))'"
         }
         plots += references.enumerated().map { k, r in
-            "DATA using 1:\(schemes.count + k + 2) with lines dt 2 lw 1.5 lc \(k + 1) title 'C·h^\(r.order)'"
+            "DATA using 1:\(schemes.count + k + 2) with lines dt 2 lw 1.5 lc \(k + 1) title 'C·\(r.name)'"
         }
-        return Figure(name: "convergence", title: "ResNet → ODE: max error against h = T/L (dashed: C·h^p below each scheme)",
+        return Figure(name: "convergence",
+                      title: "ResNet → ODE: max error over 6 states against h = T/L (d = 3, tied tanh MLP field, hidden 12, weights × "
+                        + "\(EulerConvergence.weightScale), T = \(EulerConvergence.endTime), seeds 31 (weights), 32 (states); reference: GSL rk8pd at 1e-13; "
+                        + "dashed: C·h^p below each scheme)",
                       columns: ["h"] + schemes.map(\.rawValue) + references.map(\.name), rows: rows,
                       gnuplot: """
                       set logscale xy
-                      set format x '%g'
-                      set format y '%.0e'
-                      set xlabel 'h = T/L'
-                      set ylabel 'max |x_L − x(T)|'
-                      set key right bottom
+                      set xlabel 'step size h = T/L (time units; L = number of blocks)'
+                      set ylabel 'max |x_L − x(T)| (state units)'
+                      set offsets graph 0.02, graph 0.02, graph 0.05, graph 0.05
+                      set key below maxrows 4
                       plot \(plots.joined(separator: ", \\\n     "))
-                      """)
+                      """, size: Figure.Size(width: 1000, height: 700))
     }
 }

@@ -166,7 +166,7 @@ public struct Haber2017Stability: Paper {
         }
 
         progress("figures")
-        let figures = [eigenvalueFigure(first.measured), growthFigure(first.measured, depth: s.depth)]
+        let figures = [eigenvalueFigure(first.measured, settings: s), growthFigure(first.measured, settings: s)]
 
         let reproduced = antiMaxReal <= 0 && condition <= 2 * s.damping
             && antiAmplification <= 1 + 1e-12 && antiLinearGrowth <= 1 + 1e-9
@@ -245,42 +245,54 @@ public struct Haber2017Stability: Paper {
         return ratios
     }
 
-    /// The eigenvalues `hλ` in the complex plane, with Euler's stability disc `|1 + hλ| ≤ 1`.
-    func eigenvalueFigure(_ measured: [Regime: [Constraint: Measurement]]) -> Figure {
+    /// The eigenvalues `hλ` in the complex plane, with Euler's stability disc `|1 + hλ| ≤ 1`
+    /// shaded, its boundary drawn and labelled, on equal axes.
+    func eigenvalueFigure(_ measured: [Regime: [Constraint: Measurement]], settings s: Settings) -> Figure {
         var series: [(label: String, values: [GSLComplexNumber], style: String)] = []
+        let markers = [(7, 6), (5, 4), (9, 8)]  // (filled, open) point types per constraint: circle, square, triangle
         for (k, constraint) in Constraint.allCases.enumerated() {
+            let (filled, open) = markers[k % markers.count]
             series.append(("\(constraint.shortName), nonlinear", measured[.nonlinear]?[constraint]?.eigenvalues ?? [],
-                           "points pt 7 ps 0.6 lc \(k + 1)"))
+                           "points pt \(filled) ps 0.6 lc \(k + 1)"))
             series.append(("\(constraint.shortName), x = 0", measured[.linear]?[constraint]?.eigenvalues ?? [],
-                           "points pt 6 ps 2 lw 2 lc \(k + 1)"))
+                           "points pt \(open) ps 2 lw 2 lc \(k + 1)"))
         }
         let count = series.map(\.values.count).max() ?? 0
         // Zoom onto the eigenvalues: the disc's edge near 0 is what separates stable from unstable.
         let radius = 1.2 * Swift.max(series.flatMap { $0.values.map(\.magnitude) }.max() ?? 0.1, 1e-3)
         let range = "[\(NumberFormat.significant(-radius, digits: 2)):\(NumberFormat.significant(radius, digits: 2))]"
+        // A point on the boundary |1 + hλ| = 1 inside the window, for the label's arrow.
+        let arcY = 0.7 * Swift.min(radius, 1), arcX = -1 + (1 - arcY * arcY).squareRoot()
         let rows = (0..<count).map { i in series.flatMap { i < $0.values.count ? [$0.values[i].real, $0.values[i].imaginary] : [.nan, .nan] } }
         let plots = series.enumerated().map { k, c in
             "DATA using \(2 * k + 1):\(2 * k + 2) with \(c.style) title \(Figure.quoted(c.label))"
         }
-        return Figure(name: "eigenvalues", title: "Eigenvalues hλ of h·∂F/∂x; forward Euler is stable inside the disc |1 + hλ| ≤ 1",
+        return Figure(name: "eigenvalues",
+                      title: "Eigenvalues hλ of h·∂F/∂x (d = \(s.dimension), h = \(s.stepSize), γ = \(s.damping), seed 0 of \(s.seeds)) against "
+                        + "forward Euler's stability disc |1 + hλ| ≤ 1",
                       columns: series.flatMap { ["re " + $0.label, "im " + $0.label] }, rows: rows,
                       gnuplot: """
                       set size ratio -1
-                      set xlabel 'Re hλ'
-                      set ylabel 'Im hλ'
-                      set object 1 circle at -1,0 size 1 fs empty border lc rgb 'black' lw 1.5 front
+                      set xlabel 'Re hλ (dimensionless)'
+                      set ylabel 'Im hλ (dimensionless)'
+                      set object 1 circle at -1,0 size 1 fs transparent solid 0.12 noborder fc rgb '#2ca02c' back
+                      set object 2 circle at -1,0 size 1 fs empty border lc rgb 'black' lw 2 front
+                      set label 11 'stable: |1 + hλ| < 1 (shaded)' at graph 0.03, graph 0.95 left front
+                      set label 12 'unstable' at graph 0.97, graph 0.95 right front
+                      set label 13 'disc boundary |1 + hλ| = 1' at graph 0.03, graph 0.88 left front
+                      set arrow 13 from graph 0.30, graph 0.86 to first \(arcX), first \(arcY) lw 1.5 front
                       set xzeroaxis lt -1
                       set yzeroaxis lt -1
                       set xrange \(range)
                       set yrange \(range)
-                      set samples 400
-                      set key below maxrows 2
+                      set key outside right center vertical Left reverse spacing 1.3
                       plot \(plots.joined(separator: ", \\\n     "))
-                      """)
+                      """, size: Figure.Size(width: 1050, height: 760))
     }
 
     /// `‖δ_l‖/‖δ_0‖` against `l` (log y), both regimes.
-    func growthFigure(_ measured: [Regime: [Constraint: Measurement]], depth: Int) -> Figure {
+    func growthFigure(_ measured: [Regime: [Constraint: Measurement]], settings s: Settings) -> Figure {
+        let depth = s.depth
         var series: [(label: String, values: [Double])] = []
         for constraint in Constraint.allCases {
             for regime in Regime.allCases {
@@ -289,15 +301,16 @@ public struct Haber2017Stability: Paper {
         }
         let rows = (0...depth).map { l in [Double(l)] + series.map { l < $0.values.count ? $0.values[l] : .nan } }
         let plots = series.enumerated().map { k, c in
-            "DATA using 1:\(k + 2) with lines lw 2 lc \(k / 2 + 1) \(k % 2 == 1 ? "dt 2 " : "")title \(Figure.quoted(c.label))"
+            "DATA using 1:\(k + 2) with \(k % 2 == 1 ? "linespoints pi \(Swift.max(depth / 8, 1)) pt \(k / 2 * 2 + 4) dt 2 " : "lines ")lw 2 "
+                + "lc \(k / 2 + 1) title \(Figure.quoted(c.label))"
         }
-        return Figure(name: "growth", title: "Growth of a perturbation through depth, ‖δ_l‖/‖δ_0‖ (solid: linear regime, dashed: nonlinear)",
+        return Figure(name: "growth", title: "Perturbation growth ‖δ_l‖/‖δ_0‖ through depth (d = \(s.dimension), L = \(s.depth), h = \(s.stepSize), "
+                        + "γ = \(s.damping), seed 0 of \(s.seeds); solid: x = 0, dashed: nonlinear)",
                       columns: ["layer"] + series.map(\.label), rows: rows,
                       gnuplot: """
                       set logscale y
-                      set format y '%.0e'
                       set xlabel 'layer l'
-                      set ylabel '‖δ_l‖ / ‖δ_0‖'
+                      set ylabel '‖δ_l‖ / ‖δ_0‖ (dimensionless)'
                       set key below maxrows 2
                       plot \(plots.joined(separator: ", \\\n     "))
                       """)

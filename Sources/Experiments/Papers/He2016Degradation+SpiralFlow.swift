@@ -27,21 +27,31 @@ extension He2016Degradation {
             }
         }
         let panels = [0, depth / 2, depth].map { l in
-            "plot DATA using ($1 == \(l) && $4 == 0 ? $2 : 1/0):3 with points pt 7 ps 0.4 lc rgb '#1f77b4' title 'class 0', "
-            + "DATA using ($1 == \(l) && $4 == 1 ? $2 : 1/0):3 with points pt 7 ps 0.4 lc rgb '#d62728' title 'class 1'"
+            "plot DATA using ($1 == \(l) && $4 == 0 ? $2 : 1/0):3 with points pt 7 ps 0.5 lc rgb '#1f77b4' title 'class 0', "
+            + "DATA using ($1 == \(l) && $4 == 1 ? $2 : 1/0):3 with points pt 5 ps 0.5 lc rgb '#d62728' title 'class 1'"
         }
+        // Equal axes in every panel: the flow's geometry (stretching, folding) is the point of the figure.
         let script = """
-            set key autotitle columnhead
-            set multiplot layout 1,3 title 'Two spirals flowing through a residual network (x_1, x_2 of x_l)'
-            set title 'l = 0 (input)'
+            set multiplot layout 1,3 title TITLE
+            set size ratio -1
+            set xlabel 'x_1 (state coordinate 1)'
+            set ylabel 'x_2 (state coordinate 2)'
+            set autoscale yfix
+            set offsets graph 0.04, graph 0.04, graph 0.04, graph 0.04
+            set key below
+            set title 'l = 0 (input, padded with x_3 = 0)'
             \(panels[0])
+            unset key
             set title 'l = \(depth / 2)'
             \(panels[1])
             set title 'l = \(depth) (to the read-out)'
             \(panels[2])
             unset multiplot
             """
-        return Figure(name: "spiral-flow", title: "Two spirals through depth: states x_l at l = 0, L/2, L",
-                      columns: ["layer", "x1", "x2", "class"], rows: rows, gnuplot: script)
+        let testCount = data.test.labels.count
+        return Figure(name: "spiral-flow",
+                      title: "Two spirals through a trained residual network (width 3, hidden \(spec.hidden), L = \(depth), h = 4/L, "
+                        + "\(epochs) epochs, seeds 21–23): first two coordinates of x_l for the \(testCount) test points",
+                      columns: ["layer", "x1", "x2", "class"], rows: rows, gnuplot: script, size: Figure.Size(width: 1400, height: 500))
     }
 }

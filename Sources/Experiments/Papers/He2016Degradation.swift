@@ -236,6 +236,12 @@ public struct He2016Degradation: Paper {
             rows: rows)
     }
 
+    /// A sweep's parameters for a figure title: data, widths, training and seeds.
+    static func sweepDescription(_ sweep: Sweep) -> String {
+        "\(sweep.dataset): width \(sweep.width), hidden \(sweep.hidden), \(sweep.epochs) epochs, Adam η₀ = \(sweep.learningRate), "
+            + "mean over seed(s) \(sweep.seeds.map(String.init).joined(separator: ", "))"
+    }
+
     /// Final training loss against depth for both kinds on every data set (log–log).
     func lossFigure(_ results: [SweepResult]) -> Figure {
         let depths = Array(Set(results.flatMap(\.sweep.depths))).sorted()
@@ -247,15 +253,19 @@ public struct He2016Degradation: Paper {
             }
         }
         let plots = results.enumerated().flatMap { k, r in
-            ["DATA using 1:\(2 + 2 * k) with linespoints lw 2 dt 2 lc \(k + 1) title 'plain, \(r.sweep.dataset)'",
-             "DATA using 1:\(3 + 2 * k) with linespoints lw 2 lc \(k + 1) title 'residual, \(r.sweep.dataset)'"]
+            ["DATA using 1:\(2 + 2 * k) with linespoints lw 2 pt \(4 + 2 * k) ps 1.5 dt 2 lc \(k + 1) title 'plain, \(r.sweep.dataset)'",
+             "DATA using 1:\(3 + 2 * k) with linespoints lw 2 pt \(5 + 2 * k) ps 1.5 lc \(k + 1) title 'residual, \(r.sweep.dataset)'"]
         }
-        return Figure(name: "training-loss-vs-depth", title: "Final training loss against depth: plain (dashed) vs residual (solid)",
+        return Figure(name: "training-loss-vs-depth",
+                      title: "Final training loss against depth, plain (dashed) vs residual (solid); "
+                        + results.map { He2016Degradation.sweepDescription($0.sweep) }.joined(separator: "; "),
                       columns: columns, rows: rows,
                       gnuplot: """
                       set logscale xy
-                      set xlabel 'depth L (blocks)'
-                      set ylabel 'final training loss (cross-entropy)'
+                      set xtics (\(depths.map(String.init).joined(separator: ", ")))
+                      set xlabel 'depth L (blocks, log scale)'
+                      set ylabel 'final training loss (cross-entropy, nats)'
+                      set offsets graph 0.03, graph 0.03, graph 0.05, graph 0.05
                       set key below maxrows 2
                       plot \(plots.joined(separator: ", \\\n     "))
                       """)
@@ -274,14 +284,17 @@ public struct He2016Degradation: Paper {
         let epochs = series.map(\.count).max() ?? 0
         let rows = (0..<epochs).map { e in [Double(e + 1)] + series.map { e < $0.count ? $0[e] : .nan } }
         let plots = columns.dropFirst().enumerated().map { k, name in
-            "DATA using 1:\(k + 2) with lines lw 2 \(name.hasPrefix("plain") ? "dt 2" : "dt 1") lc \(k % ends.count + 1) title '\(name)'"
+            "DATA using 1:\(k + 2) with linespoints pi \(Swift.max(epochs / 10, 1)) pt \(name.hasPrefix("plain") ? 4 + 2 * (k % ends.count) : 5 + 2 * (k % ends.count)) "
+                + "lw 2 \(name.hasPrefix("plain") ? "dt 2" : "dt 1") lc \(k % ends.count + 1) title '\(name)'"
         }
-        return Figure(name: "training-curves", title: "\(r.sweep.dataset): training loss per epoch, shallowest and deepest nets",
+        return Figure(name: "training-curves",
+                      title: "Training loss per epoch, shallowest and deepest nets, plain (dashed) vs residual (solid); "
+                        + He2016Degradation.sweepDescription(r.sweep),
                       columns: columns, rows: rows,
                       gnuplot: """
                       set logscale y
                       set xlabel 'epoch'
-                      set ylabel 'training loss (running mean over the epoch)'
+                      set ylabel 'training loss (cross-entropy, nats; mean over the epoch)'
                       set key below maxrows 2
                       plot \(plots.joined(separator: ", \\\n     "))
                       """)

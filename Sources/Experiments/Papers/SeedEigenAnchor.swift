@@ -153,7 +153,8 @@ public struct SeedEigenAnchor: Paper {
         let figure = spectrumFigure(linear: zip(cases.map(\.name), linear).map { ($0, $1.measured.singularValues) },
                                     nonlinear: [("plain F_l(x)", plainSpectrum.singularValues),
                                                 ("residual x + F_l(x)/L", residualSpectrum.singularValues),
-                                                ("residual x + F_l(x)", unitStepSpectrum.singularValues)])
+                                                ("residual x + F_l(x)", unitStepSpectrum.singularValues)],
+                                    settings: s)
 
         let reproduced = worstLinearError <= 1e-10 && plainLargest < 1e-3
             && residualRange.lowerBound >= 0.1 && residualRange.upperBound <= 10 && boundsHold
@@ -209,24 +210,37 @@ public struct SeedEigenAnchor: Paper {
             rows: rows)
     }
 
-    /// Singular values `σ_i` against `i` (log y) for every stack.
-    func spectrumFigure(linear: [(String, [Double])], nonlinear: [(String, [Double])]) -> Figure {
+    /// Singular values `σ_i` against `i` for every stack on a log axis, and the residual stacks
+    /// (which overlap near 1 there) again on a log axis zoomed onto them.
+    func spectrumFigure(linear: [(String, [Double])], nonlinear: [(String, [Double])], settings s: Settings) -> Figure {
         let all = linear.map { ("linear: " + $0.0, $0.1) } + nonlinear.map { ("tanh: " + $0.0, $0.1) }
         let count = all.map(\.1.count).max() ?? 0
         let rows = (0..<count).map { i in [Double(i + 1)] + all.map { i < $0.1.count && $0.1[i] > 0 ? $0.1[i] : .nan } }
-        let plots = all.enumerated().map { k, series in
-            "DATA using 1:\(k + 2) with linespoints lw 2 pt \(k + 4) \(k < linear.count ? "dt 2 " : "")title \(Figure.quoted(series.0))"
+        // Linear stacks dashed with open markers, tanh stacks solid with filled ones; one colour per stack.
+        let colours = ["#9467bd", "#2ca02c", "#17becf", "#ff7f0e", "#d62728", "#1f77b4"]
+        let plot = { (k: Int, series: (String, [Double])) in
+            "DATA using 1:\(k + 2) with linespoints lw 2 pt \(k < linear.count ? [4, 6, 8, 10][k % 4] : [5, 7, 9, 11][k % 4]) "
+                + "\(k < linear.count ? "dt 2 " : "")lc rgb '\(colours[k % colours.count])' title \(Figure.quoted(series.0))"
         }
-        return Figure(name: "singular-values", title: "Singular values of ∂x_L/∂x_0, L = 50: plain stacks collapse, residual ones stay near 1",
+        let plots = all.enumerated().map(plot)
+        let residual = all.enumerated().filter { $0.element.0.contains("residual") }.map(plot)
+        return Figure(name: "singular-values",
+                      title: "Singular values of ∂x_L/∂x_0, L = \(s.depth) (linear: d = \(SeedEigenAnchor.blockEigenvalues.count), A with "
+                        + "eigenvalues ±0.1, ±0.05; tanh: d = \(s.dimension), hidden \(s.hidden), seed 0): plain stacks collapse, residual ones stay near 1",
                       columns: ["i"] + all.map(\.0), rows: rows,
                       gnuplot: """
-                      set logscale y
-                      set format y '%.0e'
-                      set xlabel 'index i'
-                      set ylabel 'σ_i'
+                      set multiplot layout 1,2 title TITLE
+                      set xlabel 'index i (largest first)'
+                      set ylabel 'singular value σ_i (dimensionless)'
                       set xtics 1
+                      set offsets graph 0.03, graph 0.03, graph 0.05, graph 0.05
                       set key below maxrows 3
+                      set title 'all stacks (log scale)'
+                      set logscale y
                       plot \(plots.joined(separator: ", \\\n     "))
-                      """)
+                      set title 'residual stacks only (log scale, zoomed)'
+                      plot \(residual.joined(separator: ", \\\n     "))
+                      unset multiplot
+                      """, size: Figure.Size(width: 1300, height: 680))
     }
 }

@@ -135,7 +135,7 @@ public struct SeedGradientHighway: Paper {
         let splitTable = splitTable(splitCase.flow, depth: splitCase.depth, worstSplitError: worstSplitError)
 
         progress("figure")
-        let figure = gradientFigure(comparisons[0])
+        let figure = gradientFigure(comparisons[0], settings: s)
 
         let worstRatio = deepRatios.max() ?? .nan
         let attenuationRange = (lowerBound: residualAttenuations.min() ?? .nan, upperBound: residualAttenuations.max() ?? .nan)
@@ -173,7 +173,7 @@ public struct SeedGradientHighway: Paper {
     }
 
     /// `‖∂ℓ/∂x_l‖` against `l` for both nets at every depth (log y).
-    func gradientFigure(_ comparisons: [(depth: Int, flow: GradientFlowComparison)]) -> Figure {
+    func gradientFigure(_ comparisons: [(depth: Int, flow: GradientFlowComparison)], settings: Settings) -> Figure {
         let maxDepth = comparisons.map(\.depth).max() ?? 0
         var columns = ["layer"]
         for (depth, _) in comparisons { columns += ["residual L=\(depth)", "plain L=\(depth)"] }
@@ -185,20 +185,38 @@ public struct SeedGradientHighway: Paper {
             }
             return row
         }
-        let plots = comparisons.enumerated().flatMap { k, c in
-            ["DATA using 1:\(2 + 2 * k) with lines lw 2 lc \(k + 1) title 'residual L=\(c.depth)'",
-             "DATA using 1:\(3 + 2 * k) with lines lw 2 dt 2 lc \(k + 1) title 'plain L=\(c.depth)'"]
+        // Deepest first, so the shallow nets' shorter curves are drawn on top; markers tell the depths apart
+        // where the residual curves coincide near 1.
+        let colours = ["#9400d3", "#009e73", "#0072b2", "#e69f00", "#d62728", "#56b4e9"]
+        let styles = comparisons.enumerated().reversed().map { k, c in
+            (k: k, depth: c.depth, every: Swift.max(c.depth / 10, 1), filled: [7, 5, 9, 11, 13][k % 5], open: [6, 4, 8, 10, 12][k % 5])
         }
-        return Figure(name: "gradient-norms", title: "‖∂ℓ/∂x_l‖ through depth: residual (solid) vs plain twin (dashed)",
+        let residual = styles.map { t in
+            "DATA using 1:\(2 + 2 * t.k) with linespoints pi \(t.every) pt \(t.filled) lw 2 lc rgb '\(colours[t.k % colours.count])' title 'residual L=\(t.depth)'"
+        }
+        let plain = styles.map { t in
+            "DATA using 1:\(3 + 2 * t.k) with linespoints pi \(t.every) pt \(t.open) lw 2 dt 2 lc rgb '\(colours[t.k % colours.count])' title 'plain L=\(t.depth)'"
+        }
+        return Figure(name: "gradient-norms",
+                      title: "‖∂ℓ/∂x_l‖ through depth (d = \(settings.dimension), hidden \(settings.hidden), h = 1/L, batch \(settings.batch), MSE loss, "
+                        + "seeds 7 (weights), 8 (data)): residual (solid) vs plain twin (dashed)",
                       columns: columns, rows: rows,
                       gnuplot: """
-                      set logscale y
-                      set format y '%.0e'
+                      set multiplot layout 1,2 title TITLE
                       set xlabel 'layer l (0 = input)'
-                      set ylabel '‖∂ℓ/∂x_l‖'
+                      set ylabel '‖∂ℓ/∂x_l‖ (norm of the loss gradient)'
+                      set key below
+                      set title 'residual nets (linear scale from 0)'
+                      set yrange [0:*]
+                      set offsets 0, 0, graph 0.1, 0
+                      plot \(residual.joined(separator: ", \\\n     "))
+                      set title 'residual and plain twins (log scale)'
+                      set autoscale y
+                      set logscale y
                       set offsets 0, 0, graph 0.05, graph 0.02
-                      set key below maxrows 2
-                      plot \(plots.joined(separator: ", \\\n     "))
-                      """)
+                      plot \(plain.joined(separator: ", \\\n     ")), \\
+                           \(residual.joined(separator: ", \\\n     "))
+                      unset multiplot
+                      """, size: Figure.Size(width: 1200, height: 560))
     }
 }

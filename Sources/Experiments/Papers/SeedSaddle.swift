@@ -126,7 +126,7 @@ public struct SeedSaddle: Paper {
             rows: descentRows)
 
         progress("figures")
-        let figures = [trajectoryFigure(trajectories), try contourFigure(s.gridSize)]
+        let figures = [trajectoryFigure(trajectories, learningRate: s.learningRate, tolerance: s.tolerance), try contourFigure(s.gridSize)]
 
         // Escape time grows like ln(1/ε)/ln(1 + 2η): its increments per decade of ε.
         let plainCounts = plainIterations.compactMap { $0 }
@@ -194,28 +194,31 @@ public struct SeedSaddle: Paper {
         return (nil, losses)
     }
 
-    /// `L` along gradient descent (log y).
-    func trajectoryFigure(_ trajectories: [(label: String, losses: [Double])]) -> Figure {
+    /// `L` along gradient descent (log y), with the step size and stopping tolerance in the title.
+    func trajectoryFigure(_ trajectories: [(label: String, losses: [Double])], learningRate: Double, tolerance: Double) -> Figure {
         let length = trajectories.map(\.losses.count).max() ?? 0
         let rows = (0..<length).map { k in
             [Double(k)] + trajectories.map { k < $0.losses.count && $0.losses[k] > 0 ? $0.losses[k] : .nan }
         }
+        // Colour per ε, solid for plain and dashed with sparse markers for skip, so the two flat skip lines stay apart.
         let plots = trajectories.enumerated().map { k, t in
-            "DATA using 1:\(k + 2) with lines lw 2 lc \(k / 2 + 1) \(k % 2 == 1 ? "dt 2 " : "")title \(Figure.quoted(t.label))"
+            "DATA using 1:\(k + 2) with \(k % 2 == 1 ? "linespoints pi 10 pt \(k / 2 + 4) dt 2 " : "lines ")lw 2 lc \(k / 2 + 1) "
+                + "title \(Figure.quoted(t.label))"
         }
-        return Figure(name: "descent", title: "Gradient descent at α = 1 from (ε, ε): plain stalls at the saddle, skip starts at the minimum",
+        return Figure(name: "descent",
+                      title: "Gradient descent (η = \(NumberFormat.significant(learningRate)), stop at L < "
+                        + "\(NumberFormat.scientific(tolerance, digits: 1))) at α = 1 from (ε, ε): plain stalls at the saddle, skip starts at the minimum",
                       columns: ["iteration"] + trajectories.map(\.label), rows: rows,
                       gnuplot: """
                       set logscale y
-                      set format y '%.0e'
                       set xlabel 'iteration k'
-                      set ylabel 'L(w_k)'
+                      set ylabel 'loss L(w_k) (dimensionless)'
                       set key below maxrows 2
                       plot \(plots.joined(separator: ", \\\n     "))
                       """)
     }
 
-    /// Contours of both losses at α = 1 on `[−2, 2]²`.
+    /// Contours of both losses at α = 1 on `[−2, 2]²`, equal aspect, coloured by level on one log colour scale.
     func contourFigure(_ n: Int) throws -> Figure {
         guard n >= 2 else { throw ExperimentError.invalidArgument(name: "gridSize", value: "\(n)", reason: "must be ≥ 2") }
         var rows: [[Double]] = []
@@ -227,25 +230,41 @@ public struct SeedSaddle: Paper {
                 rows.append([w1, w2, p * p, (w1 * w2) * (w1 * w2)])
             }
         }
-        return Figure(name: "landscape", title: "L(w₁, w₂) at α = 1: plain (w₁w₂ − 1)², saddle at 0; skip (w₁w₂)², minimum at 0",
+        let levels = ["0.05", "0.2", "0.5", "1", "2", "4"]
+        // The CSV has no blank lines between grid rows, so gnuplot regrids it onto the same n × n nodes (which
+        // coincide with the samples); spline interpolation would be exact but costs O(n⁶). Levels below 0.05 are
+        // not resolved by a grid step of 4/(n − 1) (the 0.01 level of (w₁w₂ − 1)² is two hyperbolas 0.2 apart).
+        return Figure(name: "landscape",
+                      title: "L(w₁, w₂) at α = 1 on [−2, 2]² (\(n) × \(n) samples): contours at L = \(levels.joined(separator: ", ")), colour = L (log scale)",
                       columns: ["w1", "w2", "plain", "skip"], rows: rows,
                       gnuplot: """
-                      set multiplot layout 1,2
+                      set multiplot layout 1,2 title TITLE
                       set view map
                       set size ratio -1
                       set contour base
                       unset surface
-                      set cntrparam levels discrete 0.01, 0.1, 0.5, 1, 2, 4
+                      set cntrparam levels discrete \(levels.joined(separator: ", "))
                       set dgrid3d \(n),\(n) qnorm 2
-                      set xlabel 'w₁'
-                      set ylabel 'w₂'
-                      set key below title 'L =' maxrows 2
-                      set label 1 at 0,0,0 'origin' point pt 7 ps 1.5 offset 1,-1 front
-                      set title 'plain: (w₁w₂ − 1)², saddle at 0'
-                      splot DATA using 1:2:3 with lines title ''
-                      set title 'skip: (w₁w₂)², minimum at 0'
-                      splot DATA using 1:2:4 with lines title ''
+                      set cntrparam bspline
+                      set xrange [-2:2]
+                      set yrange [-2:2]
+                      set xlabel 'w₁ (dimensionless)'
+                      set ylabel 'w₂ (dimensionless)'
+                      set logscale cb
+                      set cbrange [0.05:4]
+                      set format cb '%g'
+                      set cbtics (\(levels.map { "'\($0)' \($0)" }.joined(separator: ", ")))
+                      set cblabel 'L'
+                      set palette defined (0 '#0d0887', 1 '#7e03a8', 2 '#cc4778', 3 '#f89540', 4 '#f0f921')
+                      unset key
+                      unset colorbox
+                      set label 1 at 0,0,0 '' point pt 7 ps 1.5 front
+                      set title 'plain: (w₁w₂ − 1)², saddle at the origin'
+                      splot DATA using 1:2:3 with lines lw 2 palette notitle
+                      set colorbox
+                      set title 'skip: (w₁w₂)², minimum at the origin'
+                      splot DATA using 1:2:4 with lines lw 2 palette notitle
                       unset multiplot
-                      """)
+                      """, size: Figure.Size(width: 1200, height: 560))
     }
 }

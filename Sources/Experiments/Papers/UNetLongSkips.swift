@@ -91,29 +91,30 @@ public struct UNetLongSkips: Paper {
 
         progress("figure")
         let figure = Figure(
-            name: "gradients", title: "Input-gradient norm and shortest path against the number of levels n",
+            name: "gradients",
+            title: "Input-gradient norm and shortest input–output path against the number of levels n (2n blocks, width \(s.width), "
+                + "batch \(s.batch), seed 5)",
             columns: ["levels", "gradient with skips", "gradient without skips", "shortest path with skips", "shortest path without skips"],
             rows: rows.map { [Double($0.levels), $0.inputGradientNormWithSkips, $0.inputGradientNormWithoutSkips,
                               Double($0.shortestPathWithSkips), Double($0.shortestPathWithoutSkips)] },
             gnuplot: """
-            set multiplot layout 1,2
+            set multiplot layout 1,2 title TITLE
             set xlabel 'levels n'
+            set offsets graph 0.03, graph 0.03, graph 0.05, graph 0.05
             set logscale y
-            set format y '%.0e'
-            set ylabel '‖∂ℓ/∂x‖'
-            set key left bottom
+            set ylabel '‖∂ℓ/∂x‖ (norm of the input gradient)'
+            set key below
             set title 'input gradient'
             plot DATA using 1:2 with linespoints lw 2 pt 7 title 'with long skips', \\
-                 DATA using 1:3 with linespoints lw 2 pt 5 title 'without'
+                 DATA using 1:3 with linespoints lw 2 pt 5 dt 2 title 'without'
             unset logscale y
-            set format y '%g'
-            set ylabel 'nonlinear blocks'
-            set key left top
+            set ylabel 'nonlinear blocks on the shortest path'
+            set key below
             set title 'shortest input–output path'
             plot DATA using 1:4 with linespoints lw 2 pt 7 title 'with long skips', \\
-                 DATA using 1:5 with linespoints lw 2 pt 5 title 'without (2n)'
+                 DATA using 1:5 with linespoints lw 2 pt 5 dt 2 title 'without (2n)'
             unset multiplot
-            """)
+            """, size: Figure.Size(width: 1200, height: 560))
 
         let pathsConstant = runs.joined().allSatisfy { $0.shortestPathWithSkips == 2 && $0.shortestPathWithoutSkips == 2 * $0.levels }
         // Worst over seeds: the largest spread with skips and the slowest decay without them.

@@ -308,21 +308,28 @@ public struct Veit2016Ensembles: Paper {
             columns: ["length k", "share of paths", "mean ‖g_S‖ per path", "share of gradient"], rows: rows)
     }
 
+    /// The parameters a reader needs under every figure: data, both networks and their training.
+    func figureParameters(_ s: Settings) -> String {
+        "8×8 digits; residual L = \(s.depth), h = \(s.stepSize); plain L = \(s.plainDepth); width \(s.width), hidden \(s.hidden); "
+            + "\(s.epochs) epochs, seed \(s.seed)"
+    }
+
     func singleFigure(_ m: Measurement) -> Figure {
         let s = m.settings
         let rows = (0..<Swift.max(s.depth, s.plainDepth)).map { l in
             [Double(l), l < s.depth ? m.residualSingleDeletions[l] : .nan, l < s.plainDepth ? m.plainSingleDeletions[l] : .nan,
              m.residualError, m.plainError]
         }
-        return Figure(name: "single-deletions", title: "Test error after deleting one block: residual vs plain",
+        return Figure(name: "single-deletions", title: "Test error after deleting one block (\(figureParameters(s)))",
                       columns: ["deleted block", "residual", "plain", "residual intact", "plain intact"], rows: rows,
                       gnuplot: """
-                      set xlabel 'deleted block l'
-                      set ylabel 'test error'
+                      set xlabel 'deleted block l (0 = first)'
+                      set ylabel 'test error (fraction misclassified)'
                       set yrange [0:1]
+                      set offsets 0.3, 0.3, 0, 0
                       set key below maxrows 2
-                      plot DATA using 1:2 with linespoints lw 2 lc 1 title 'residual', \\
-                           DATA using 1:3 with linespoints lw 2 lc 2 title 'plain', \\
+                      plot DATA using 1:2 with linespoints lw 2 pt 7 lc 1 title 'residual', \\
+                           DATA using 1:3 with linespoints lw 2 pt 5 lc 2 title 'plain', \\
                            DATA using 1:4 with lines dt 2 lc 1 title 'residual intact', \\
                            DATA using 1:5 with lines dt 2 lc 2 title 'plain intact'
                       """)
@@ -336,18 +343,22 @@ public struct Veit2016Ensembles: Paper {
             return [Double(k), r?.mean ?? .nan, r?.standardDeviation ?? .nan, p?.mean ?? .nan, p?.standardDeviation ?? .nan,
                     w?.mean ?? .nan, w?.standardDeviation ?? .nan]
         }
-        return Figure(name: "random-lesions", title: "Test error against the number of deleted blocks or swaps",
+        let s = m.settings
+        return Figure(name: "random-lesions",
+                      title: "Test error against the number of deleted blocks or swaps, mean ± 1 sd over \(s.lesionSamples) random lesions "
+                        + "(\(figureParameters(s)))",
                       columns: ["k", "residual deleted", "residual deleted sd", "plain deleted", "plain deleted sd",
                                 "residual swaps", "residual swaps sd"],
                       rows: rows,
                       gnuplot: """
                       set xlabel 'k (blocks deleted, or pair swaps)'
-                      set ylabel 'test error'
+                      set ylabel 'test error (fraction misclassified)'
                       set yrange [0:1]
+                      set offsets 0.2, 0.2, 0, 0
                       set key below maxrows 2
-                      plot DATA using 1:2:3 with yerrorlines lw 2 lc 1 title 'residual, k deleted', \\
-                           DATA using 1:4:5 with yerrorlines lw 2 lc 2 title 'plain, k deleted', \\
-                           DATA using 1:6:7 with yerrorlines lw 2 lc 3 title 'residual, k swaps'
+                      plot DATA using ($1 - 0.05):2:3 with yerrorlines lw 2 pt 7 lc 1 title 'residual, k deleted', \\
+                           DATA using 1:4:5 with yerrorlines lw 2 pt 5 lc 2 title 'plain, k deleted', \\
+                           DATA using ($1 + 0.05):6:7 with yerrorlines lw 2 pt 9 dt 2 lc 3 title 'residual, k swaps (x shifted by 0.05)'
                       """)
     }
 
@@ -356,19 +367,23 @@ public struct Veit2016Ensembles: Paper {
         let rows = m.pathLengthFractions.indices.map { k in
             [Double(k), m.pathLengthFractions[k], m.pathMeanGradients[k], total > 0 ? m.pathTotalGradients[k] / total : .nan]
         }
-        return Figure(name: "path-lengths", title: "Path lengths and the gradient they carry",
+        let s = m.settings
+        return Figure(name: "path-lengths",
+                      title: "Paths of the residual net by length k and the gradient they carry (\(s.pathSamplesPerLength) paths per length, "
+                        + "\(s.pathBatch) training samples; \(figureParameters(s)))",
                       columns: ["length", "share of paths", "mean gradient per path", "share of gradient"], rows: rows,
                       gnuplot: """
-                      set xlabel 'path length k'
-                      set ylabel 'share'
-                      set y2label 'mean ‖g_S‖ per path'
+                      set xlabel 'path length k (residual branches on the path)'
+                      set ylabel 'share (of all 2^L paths, or of the total gradient)'
+                      set y2label 'mean ‖g_S‖ per path (log scale)'
                       set logscale y2
                       set y2tics
-                      set key top right
-                      plot DATA using 1:2 with linespoints lw 2 lc 1 title 'share of paths (Binomial(L, 1/2))', \\
-                           DATA using 1:4 with linespoints lw 2 lc 2 title 'share of gradient', \\
-                           DATA using 1:3 axes x1y2 with linespoints lw 2 dt 2 lc 3 title 'gradient per path (right)'
-                      """)
+                      set ytics nomirror
+                      set key below maxrows 2
+                      plot DATA using 1:2 with linespoints lw 2 pt 7 lc 1 title 'share of paths (Binomial(L, 1/2))', \\
+                           DATA using 1:4 with linespoints lw 2 pt 5 lc 2 title 'share of gradient', \\
+                           DATA using 1:3 axes x1y2 with linespoints lw 2 pt 9 dt 2 lc 3 title 'gradient per path (right axis)'
+                      """, size: Figure.Size(width: 1000, height: 650))
     }
 
     static func median(_ values: [Double]) -> Double {
