@@ -1,6 +1,7 @@
 // SPDX-License-Identifier: GPL-3.0-or-later
 import ArgumentParser
 import Foundation
+import MessagePassing
 import ResODE
 
 /// `resode train`: trains a classifier `readout ∘ body ∘ embed` whose body is a
@@ -51,8 +52,23 @@ struct Train: ParsableCommand {
     @Option(help: "Fraction of samples held out for testing.") var testFraction: Double = 0.25
     @Option(help: "Seed of data, initialisation and shuffling.") var seed: UInt64 = 1
     @Option(help: "Output folder.") var out: String?
+    @Option(help: "Data-parallel blocks per batch (on under mpirun with more than one rank, default B = 8); the trained weights are bit-identical for every rank count with the same B.")
+    var blocksPerBatch: Int?
 
     func run() throws {
+        let world = try ProcessGroup.world()
+        let outcome = try execute(processes: world)
+        if world.rank == 0 {
+            print("test accuracy \(outcome.accuracy.map { String(format: "%.4f", $0) } ?? "n/a"); wrote \(outcome.folder.path)")
+        }
+    }
+
+    /// What a training run produced: its output folder and per-epoch metrics.
+    struct Outcome { let folder: URL; let metrics: [EpochMetrics]; let accuracy: Double? }
+
+    /// Trains and writes the output folder. With `processes` of size > 1 (or `--blocks-per-batch`)
+    /// each batch's gradient is shared among the ranks (`DataParallelism`) and only rank 0 writes files.
+    func execute(processes: ProcessGroup? = nil, quiet: Bool = false) throws -> Outcome {
         // Validate every option before touching the file system.
         _ = try parseActivation()
         _ = try parseScheme()
@@ -62,11 +78,14 @@ struct Train: ParsableCommand {
         let inputWidth = data.featureCount
         let width = dim ?? (dataset == .digits ? 16 : inputWidth)
         let folder = URL(fileURLWithPath: out ?? "runs/\(model.rawValue)-\(dataset.rawValue)-seed\(seed)")
-        try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)
-        var trainer = try makeTrainer(metricsDirectory: folder)
+        let writes = (processes?.rank ?? 0) == 0
+        if writes { try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true) }
+        var trainer = try makeTrainer(metricsDirectory: writes ? folder : nil)
+        trainer.dataParallelism = try DataParallelTraining.parallelism(processes: processes, blocksPerBatch: blocksPerBatch)
+        if !writes || quiet { trainer.progress = .silent }
         let embed: Embedding = embedding == .pad ? .zeroPadding : .linear
 
-        let (bodySpec, bodyParameters, head, accuracy): (Data, ParameterList, [(String, Tensor)], Double?)
+        let (bodySpec, bodyParameters, head, metrics): (Data, ParameterList, [(String, Tensor)], [EpochMetrics])
         switch model {
         case .resnet, .plain:
             let spec = try ResidualNetworkSpec(kind: model == .resnet ? .resnet : .plain, dimension: width, hidden: hidden,
@@ -75,18 +94,19 @@ struct Train: ParsableCommand {
             let body = try ResidualNetwork(spec: spec, seed: seed)
             var classifier = try Classifier(inputWidth: inputWidth, stateWidth: width, outputs: data.classCount,
                                             embedding: embed, body: body, seed: seed &+ 2)
-            let metrics = try trainClassifier(&classifier, on: trainSet, heldOut: testSet, trainer: &trainer)
+            metrics = try trainClassifier(&classifier, on: trainSet, heldOut: testSet, trainer: &trainer)
             let encoder = JSONEncoder()
             encoder.outputFormatting = [.prettyPrinted, .sortedKeys]
             bodySpec = try encoder.encode(spec)
             bodyParameters = classifier.body.parameters
             head = Self.headParameters(classifier.parameters, excluding: Set(bodyParameters.names))
-            accuracy = metrics.last?.heldOutAccuracy
         case .node:
             let result = try NeuralODETraining.train(self, data: data, trainSet: trainSet, testSet: testSet, width: width,
                                                      embedding: embed, trainer: &trainer)
-            (bodySpec, bodyParameters, head, accuracy) = (result.spec, result.body, result.head, result.accuracy)
+            (bodySpec, bodyParameters, head, metrics) = (result.spec, result.body, result.head, result.metrics)
         }
+        let accuracy = metrics.last?.heldOutAccuracy
+        guard writes else { return Outcome(folder: folder, metrics: metrics, accuracy: accuracy) }
         try Checkpoint.write(specJSON: bodySpec, parameters: bodyParameters, to: folder)
         try NumPy.writeArchive(NumPyArchive(head), to: folder.appendingPathComponent("head.npz"))
         let summary: [String: Any] = ["dataset": dataset.rawValue, "model": model.rawValue, "embedding": embedding.rawValue,
@@ -94,7 +114,7 @@ struct Train: ParsableCommand {
                                       "seed": seed, "epochs": epochs, "test_accuracy": accuracy ?? NSNull()]
         try AtomicFileWriter.write(JSONSerialization.data(withJSONObject: summary, options: [.prettyPrinted, .sortedKeys]),
                                    to: folder.appendingPathComponent("run.json"))
-        print("test accuracy \(accuracy.map { String(format: "%.4f", $0) } ?? "n/a"); wrote \(folder.path)")
+        return Outcome(folder: folder, metrics: metrics, accuracy: accuracy)
     }
 
     static func headParameters(_ all: ParameterList, excluding body: Set<String>) -> [(String, Tensor)] {
@@ -111,7 +131,7 @@ struct Train: ParsableCommand {
         }
     }
 
-    func makeTrainer(metricsDirectory: URL) throws -> Trainer {
+    func makeTrainer(metricsDirectory: URL?) throws -> Trainer {
         let decay: WeightDecay = weightDecay > 0 ? .decoupled(weightDecay) : .none
         let optimizer: any Optimizer = switch self.optimizer {
         case .adam: try Adam(learningRate: lr, weightDecay: decay)
@@ -144,7 +164,7 @@ struct Train: ParsableCommand {
 /// The `node` body of `resode train`: a neural ODE block between the embedding and the read-out,
 /// with forward and backward function evaluations recorded per epoch.
 enum NeuralODETraining {
-    struct Result { let spec: Data; let body: ParameterList; let head: [(String, Tensor)]; let accuracy: Double? }
+    struct Result { let spec: Data; let body: ParameterList; let head: [(String, Tensor)]; let metrics: [EpochMetrics] }
 
     static func train(_ command: Train, data: Dataset, trainSet: Dataset, testSet: Dataset, width: Int,
                       embedding: Embedding, trainer: inout Trainer) throws -> Result {
@@ -162,6 +182,6 @@ enum NeuralODETraining {
         let body = classifier.body.parameters
         return Result(spec: try spec.encodedJSON(), body: body,
                       head: Train.headParameters(classifier.parameters, excluding: Set(body.names)),
-                      accuracy: metrics.last?.heldOutAccuracy)
+                      metrics: metrics)
     }
 }
