@@ -11,7 +11,8 @@ import Foundation
 ///     ]}
 ///
 /// Each entry is a template: `options` are the subcommand's long options without `--`
-/// (`true` → a flag, `false` → omitted, numbers and strings → values); `axes` maps option
+/// (`true` → a flag, `false` → omitted, numbers and strings → `--name=value`, so that a
+/// negative number is a value); `axes` maps option
 /// names to lists of values, and the template expands to the Cartesian product of its
 /// axes taken in sorted name order, the last name varying fastest. The runs are numbered
 /// in template order, then product order: the grid order of every results file.
@@ -99,8 +100,8 @@ struct SweepGrid {
             case ("eval", "grad", .bool): continue  // the sweep adds --grad DIR/runs/…/grad.npz
             case (_, _, .bool(true)): result.append("--\(name)")
             case (_, _, .bool(false)): continue
-            case (_, _, .string(let s)): result += ["--\(name)", s]
-            case (_, _, .number(let x)): result += ["--\(name)", GridValue.format(x)]
+            case (_, _, .string(let s)): result.append("--\(name)=\(s)")
+            case (_, _, .number(let x)): result.append("--\(name)=\(GridValue.format(x))")
             }
         }
         if command == "eval", case .bool(true)? = options["grad"] { result.append("--grad") }

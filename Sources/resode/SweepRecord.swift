@@ -115,7 +115,7 @@ enum SweepRunner {
     /// The subcommand parsed from `arguments`, or a `CLIError` with the parser's message.
     static func parse<C: ParsableCommand>(_ type: C.Type, _ arguments: [String]) throws -> C {
         do { return try C.parse(arguments) } catch {
-            throw CLIError("\(C.configuration.commandName ?? "\(C.self)") \(arguments.joined(separator: " ")): \(C.message(for: error))")
+            throw CLIError("\(C._commandName) \(arguments.joined(separator: " ")): \(C.message(for: error))")
         }
     }
 }
