@@ -1,7 +1,8 @@
 # SPDX-License-Identifier: GPL-3.0-or-later
 # `make run`  — the main job (installs what is missing, builds, runs every paper's quick
 #               reproduction and writes the report to report/index.md).
-# `make test` — the test suite (installs what is missing, builds, tests).
+# `make test` — the test suite (installs what is missing, builds, tests), then the MPI tests
+#               (Tests/mpi/run.sh: 1, 2 and 4 ranks through scripts/mpirun.sh).
 SWIFT ?= swift
 
 .PHONY: run test deps build bench doctor clean
@@ -21,6 +22,7 @@ doctor: build
 
 test: deps
 	$(SWIFT) test
+	bash Tests/mpi/run.sh
 
 bench: deps
 	$(SWIFT) build -c release --product resode-bench

@@ -8,7 +8,7 @@ set -uo pipefail
 cd "$(dirname "$0")/../.."
 resode=${1:-}
 if [ -z "$resode" ]; then
-    swift build --product resode >/dev/null || { echo "build failed"; echo "0 passed, 1 failed"; exit 1; }
+    if ! out=$(swift build --product resode 2>&1); then echo "$out" | tail -20; echo "0 passed, 1 failed"; exit 1; fi
     resode=.build/debug/resode
 fi
 resode=$(realpath "$resode")
@@ -142,6 +142,22 @@ for model in "--model resnet --depth 3 --dataset moons --samples 120" "--model n
         fail "data-parallel train ($model)" "weights differ between rank counts"
     fi
 done
+
+# --- 5. The report over 2 ranks equals the single-process report (seconds, date and folder aside) ---
+papers="euler-convergence seed-gradient-highway seed-saddle unet-long-skips"
+for p in 1 2; do
+    "$mpirun_sh" -np $p "$resode" report --quick --only $papers --out "$work/report$p" >"$work/report$p.log" 2>&1 \
+        || fail "report with $p ranks" "$(tail -3 "$work/report$p.log")"
+    sed -E -e '/^Generated /d' -e 's/[0-9][0-9.e+-]* s([ |._)]|$)/T s\1/g' "$work/report$p/index.md" >"$work/index$p.md"
+    grep -v '"seconds"' "$work/report$p/results.json" >"$work/results$p.json"
+done
+if [ -f "$work/index2.md" ] && cmp -s "$work/index1.md" "$work/index2.md" && cmp -s "$work/results1.json" "$work/results2.json" \
+    && diff -r -q -x index.md -x results.json "$work/report1" "$work/report2" >/dev/null \
+    && [ "$(ls "$work/report2" | wc -l)" -gt 4 ]; then
+    pass "report --quick over 2 ranks: index.md, results.json (seconds aside) and every figure file equal 1 rank's"
+else
+    fail "report over 2 ranks" "differs from 1 rank: $(diff "$work/index1.md" "$work/index2.md" | head -5)"
+fi
 
 echo "$passed passed, $failed failed"
 [ $failed -eq 0 ]
