@@ -103,6 +103,54 @@ public struct ProcessGroup: Sendable {
     /// - Throws: `MessagePassingError.mismatchedLength` / `.invalidArgument` (on every rank)
     ///   for a wrong length, a missing or repeated index; `.mpi` for a failed transfer.
     public func orderedSum(_ contributions: [(index: Int, values: [Double])], count: Int, length: Int) throws -> [Double] {
+        try gatheredSum(contributions, count: count, length: length, pairwise: false)
+    }
+
+    /// `PairwiseTree`'s sum `T(0, count)` of every rank's indexed contributions (`count` a power of
+    /// two, each index contributed once, `length` values each), returned on every rank. With
+    /// `P = 2^p ≤ count` ranks each holding exactly its `PairwiseTree.leaves` range, the ranks
+    /// combine along the tree (`p` sends of one vector on the longest path, then a broadcast);
+    /// otherwise the leaves are gathered to rank 0, which evaluates the same tree. Either way the
+    /// bits depend only on the leaves, never on the process count.
+    /// - Throws: as `orderedSum`; `.invalidArgument` for a count that is not a power of two.
+    public func pairwiseSum(_ contributions: [(index: Int, values: [Double])], count: Int, length: Int) throws -> [Double] {
+        guard PairwiseTree.isPowerOfTwo(count) else {
+            throw MessagePassingError.invalidArgument(operation: "pairwiseSum", reason: "count \(count) is not a power of two")
+        }
+        guard usesMPI, PairwiseTree.combinesAlongTree(size: size, count: count) else {
+            return try gatheredSum(contributions, count: count, length: length, pairwise: true)
+        }
+        let mine = PairwiseTree.leaves(rank: rank, size: size, count: count)
+        guard contributions.map(\.index) == Array(mine), contributions.allSatisfy({ $0.values.count == length }) else {
+            // The other ranks are already exchanging along the tree: only ending the job stops them.
+            abort(message: "pairwiseSum: rank \(rank) must contribute exactly the leaves \(mine) of \(length) values each")
+        }
+        var sum = PairwiseTree.sum(contributions.map(\.values))
+        var step = 1
+        let comm = resode_mpi_comm_world()
+        let count32 = try Self.int32(length, "pairwiseSum")
+        while step < size {
+            if rank % (2 * step) == 0 {
+                var right = [Double](repeating: 0, count: length)
+                try Self.check(MPI_Recv(&right, count32, resode_mpi_double(), Int32(rank + step), Int32(Self.treeTag), comm,
+                                        resode_mpi_status_ignore()), "MPI_Recv")
+                for j in 0..<length { sum[j] += right[j] }
+            } else {
+                try Self.check(MPI_Send(&sum, count32, resode_mpi_double(), Int32(rank - step), Int32(Self.treeTag), comm),
+                               "MPI_Send")
+                break
+            }
+            step *= 2
+        }
+        try Self.check(MPI_Bcast(&sum, count32, resode_mpi_double(), 0, comm), "MPI_Bcast")
+        return sum
+    }
+
+    /// The tag of the tree's partial sums (apart from the 0…32767 tags `send` accepts for callers).
+    private static let treeTag = 32767
+
+    private func gatheredSum(_ contributions: [(index: Int, values: [Double])], count: Int, length: Int,
+                             pairwise: Bool) throws -> [Double] {
         guard count >= 0, length >= 0 else {
             throw MessagePassingError.invalidArgument(operation: "orderedSum", reason: "count \(count) and length \(length) must be ≥ 0")
         }
@@ -121,7 +169,9 @@ public struct ProcessGroup: Sendable {
         var sum = [Double](repeating: 0, count: length)
         var failure: MessagePassingError?
         if rank == 0 {
-            do { sum = try Self.sumInIndexOrder(values: allValues, indices: allIndices, count: count, length: length) } catch {
+            do {
+                sum = try Self.sumInIndexOrder(values: allValues, indices: allIndices, count: count, length: length, pairwise: pairwise)
+            } catch {
                 failure = error as? MessagePassingError
                 outcome = [1]
             }
@@ -155,8 +205,8 @@ public struct ProcessGroup: Sendable {
     /// Sends `bytes` to rank `destination` with a tag `≥ 0` (blocking until the buffer may be reused).
     public func send(_ bytes: [UInt8], to destination: Int, tag: Int) throws {
         try requirePeer(destination, "send")
-        guard tag >= 0, tag <= 32767 else {
-            throw MessagePassingError.invalidArgument(operation: "send", reason: "tag \(tag) is outside 0…32767")
+        guard tag >= 0, tag < Self.treeTag else {
+            throw MessagePassingError.invalidArgument(operation: "send", reason: "tag \(tag) is outside 0..<\(Self.treeTag)")
         }
         var buffer = bytes
         try Self.check(MPI_Send(&buffer, try Self.int32(bytes.count, "send"), resode_mpi_byte(), Int32(destination),
@@ -257,7 +307,8 @@ public struct ProcessGroup: Sendable {
 
     private func datatypeInt32() -> MPI_Datatype? { resode_mpi_int32() }
 
-    static func sumInIndexOrder(values: [[Double]], indices: [[Double]], count: Int, length: Int) throws -> [Double] {
+    static func sumInIndexOrder(values: [[Double]], indices: [[Double]], count: Int, length: Int,
+                                pairwise: Bool = false) throws -> [Double] {
         var slots = [[Double]?](repeating: nil, count: count)
         for (r, (flat, rankIndices)) in zip(values, indices).enumerated() {
             guard flat.count == rankIndices.count * length else {
@@ -277,11 +328,12 @@ public struct ProcessGroup: Sendable {
                 slots[index] = Array(flat[k * length ..< (k + 1) * length])
             }
         }
+        if let missing = slots.firstIndex(where: { $0 == nil }) {
+            throw MessagePassingError.invalidArgument(operation: "orderedSum", reason: "no rank contributed index \(missing)")
+        }
+        if pairwise { return PairwiseTree.sum(slots.compactMap { $0 }) }
         var sum = [Double](repeating: 0, count: length)
-        for (index, slot) in slots.enumerated() {
-            guard let slot else {
-                throw MessagePassingError.invalidArgument(operation: "orderedSum", reason: "no rank contributed index \(index)")
-            }
+        for slot in slots.compactMap({ $0 }) {
             for j in 0..<length { sum[j] += slot[j] }
         }
         return sum

@@ -20,13 +20,13 @@ enum DataParallelTraining {
     }
 }
 
-/// The MPI process group's fixed-order sum as a `GradientReducer`.
+/// The MPI process group's pairwise-tree sum as a `GradientReducer`.
 struct ProcessGroupReducer: GradientReducer {
     let group: ProcessGroup
     var rank: Int { group.rank }
     var processCount: Int { group.size }
 
-    func orderedSum(_ contributions: [(index: Int, values: [Double])], count: Int, length: Int) throws -> [Double] {
-        try group.orderedSum(contributions, count: count, length: length)
+    func pairwiseSum(_ contributions: [(index: Int, values: [Double])], count: Int, length: Int) throws -> [Double] {
+        try group.pairwiseSum(contributions, count: count, length: length)
     }
 }

@@ -80,3 +80,29 @@ func errorClasses() {
     #expect(MPIErrorClass(mpiClass: 39) == .outOfMemory)
     #expect(MPIErrorClass(mpiClass: 61) == .unlisted(61))
 }
+
+/// `T(lo, hi)` by its recursive definition.
+private func treeSum(_ leaves: [[Double]], _ lo: Int, _ hi: Int) -> [Double] {
+    if hi - lo == 1 { return leaves[lo] }
+    let mid = (lo + hi) / 2
+    return zip(treeSum(leaves, lo, mid), treeSum(leaves, mid, hi)).map { $0 + $1 }
+}
+
+@Test("The pairwise tree is T(lo, hi) = T(lo, mid) + T(mid, hi) whoever holds which leaf, not the left-to-right sum")
+func pairwiseTreeSum() throws {
+    let leaves: [[Double]] = [[1e16], [1], [1], [1], [-1e16], [1], [0.1], [0.7]]
+    let expected = treeSum(leaves, 0, 8)
+    #expect(PairwiseTree.sum(leaves) == expected)
+    #expect(expected != leaves.reduce([0.0]) { [$0[0] + $1[0]] })  // the order matters for these terms
+    for size in [1, 2, 3, 4, 5, 8] {
+        let owned = (0..<size).map { PairwiseTree.leaves(rank: $0, size: size, count: 8) }
+        #expect(owned.first?.lowerBound == 0 && owned.last?.upperBound == 8)
+        let values = owned.map { $0.flatMap { leaves[$0] } }, indices = owned.map { $0.map(Double.init) }
+        #expect(try ProcessGroup.sumInIndexOrder(values: values, indices: indices, count: 8, length: 1, pairwise: true) == expected)
+    }
+    #expect(PairwiseTree.combinesAlongTree(size: 4, count: 8) && !PairwiseTree.combinesAlongTree(size: 3, count: 8)
+            && !PairwiseTree.combinesAlongTree(size: 16, count: 8))
+    let world = try ProcessGroup.world()
+    #expect(try world.pairwiseSum(leaves.enumerated().map { (index: $0.offset, values: $0.element) }, count: 8, length: 1) == expected)
+    #expect(throws: MessagePassingError.self) { try world.pairwiseSum([(index: 0, values: [1])], count: 3, length: 1) }
+}
