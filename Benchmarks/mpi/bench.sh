@@ -16,16 +16,20 @@ mpirun_sh=$(realpath scripts/mpirun.sh)
 work=$(mktemp -d /tmp/resode-mpi-bench.XXXXXX)
 trap 'rm -rf "$work"' EXIT
 now() { date +%s.%N; }
-launch() {  # ranks, then the resode arguments
+launch() {  # ranks, then the resode arguments; the job's CPU seconds (user + system, all ranks) go to $work/cpu
     local p=$1; shift
-    if [ "$p" = 1 ]; then "$resode" "$@"; else "$mpirun_sh" -np "$p" "$resode" "$@"; fi
+    if [ "$p" = 1 ]; then /usr/bin/time -f "%U %S" -o "$work/cpu.raw" "$resode" "$@"
+    else /usr/bin/time -f "%U %S" -o "$work/cpu.raw" "$mpirun_sh" -np "$p" "$resode" "$@"; fi
+    local status=$?
+    awk '{ printf "%.2f", $1 + $2 }' "$work/cpu.raw" >"$work/cpu"
+    return $status
 }
 echo "# $(date -u '+%Y-%m-%d %H:%M UTC'), $(nproc) cores, load $(cut -d' ' -f1-3 /proc/loadavg)"
 
 if [[ " $what " == *" sweep "* ]]; then
     # 24 runs: 8 seeds × epochs 2, 20, 200 (cost ratio ~100×).
     cat >"$work/grid.json" <<'JSON'
-{"runs": [{"command": "train", "options": {"dataset": "moons", "samples": 200, "hidden": 16, "depth": 4},
+{"runs": [{"command": "train", "options": {"dataset": "moons", "samples": 120, "hidden": 16, "depth": 4},
            "axes": {"epochs": [200, 20, 2], "seed": [1, 2, 3, 4, 5, 6, 7, 8]}}]}
 JSON
     for r in $(seq 1 "$rounds"); do
@@ -33,7 +37,7 @@ JSON
             rm -rf "$work/sweep"
             t0=$(now); launch $p sweep --grid "$work/grid.json" --out "$work/sweep" >/dev/null 2>"$work/sweep.log" || true
             t1=$(now)
-            echo "sweep round $r ranks $p seconds $(echo "$t1 - $t0" | bc -l | cut -c1-6) run-seconds $(tail -n +2 "$work/sweep/timing.csv" | cut -d, -f4 | paste -sd+ | bc -l | cut -c1-6)"
+            echo "sweep round $r ranks $p seconds $(echo "$t1 - $t0" | bc -l | cut -c1-6) cpu-seconds $(cat "$work/cpu") run-seconds $(tail -n +2 "$work/sweep/timing.csv" | cut -d, -f4 | paste -sd+ | bc -l | cut -c1-6)"
         done
     done
 fi
@@ -42,7 +46,7 @@ if [[ " $what " == *" report "* ]]; then
     for r in $(seq 1 "$rounds"); do
         for p in 1 2; do
             t0=$(now); launch $p report --quick --out "$work/report" >/dev/null 2>&1 || true; t1=$(now)
-            echo "report-quick round $r ranks $p seconds $(echo "$t1 - $t0" | bc -l | cut -c1-6)"
+            echo "report-quick round $r ranks $p seconds $(echo "$t1 - $t0" | bc -l | cut -c1-6) cpu-seconds $(cat "$work/cpu")"
         done
     done
 fi

@@ -27,13 +27,21 @@ public enum PairwiseTree {
         isPowerOfTwo(size) && size <= count
     }
 
-    /// `T` over `leaves` (a power-of-two count, each of one length), bottom-up level by level.
+    /// `T` over `leaves` (a power-of-two count, each of one length), bottom-up level by level,
+    /// adding each right sibling into its left one in place.
     public static func sum(_ leaves: [[Double]]) -> [Double] {
         var level = leaves
         while level.count > 1 {
-            level = stride(from: 0, to: level.count, by: 2).map { i in
-                zip(level[i], level[i + 1]).map { $0 + $1 }
+            var next: [[Double]] = []
+            next.reserveCapacity(level.count / 2)
+            for i in stride(from: 0, to: level.count, by: 2) {
+                var left: [Double] = []
+                swap(&left, &level[i])  // take the buffer without copying it
+                let right = level[i + 1]
+                for j in left.indices { left[j] += right[j] }
+                next.append(left)
             }
+            level = next
         }
         return level.first ?? []
     }

@@ -117,6 +117,9 @@ public struct ProcessGroup: Sendable {
         guard PairwiseTree.isPowerOfTwo(count) else {
             throw MessagePassingError.invalidArgument(operation: "pairwiseSum", reason: "count \(count) is not a power of two")
         }
+        if !usesMPI, contributions.map(\.index) == Array(0..<count), contributions.allSatisfy({ $0.values.count == length }) {
+            return PairwiseTree.sum(contributions.map(\.values))  // alone, with every leaf in order: no gather
+        }
         guard usesMPI, PairwiseTree.combinesAlongTree(size: size, count: count) else {
             return try gatheredSum(contributions, count: count, length: length, pairwise: true)
         }

@@ -30,7 +30,15 @@ public struct SingleProcessReducer: GradientReducer {
         }
         var level = contributions.map(\.values)
         while level.count > 1 {
-            level = stride(from: 0, to: level.count, by: 2).map { i in zip(level[i], level[i + 1]).map { $0 + $1 } }
+            var next: [[Double]] = []
+            for i in stride(from: 0, to: level.count, by: 2) {
+                var left: [Double] = []
+                swap(&left, &level[i])  // take the buffer without copying it
+                let right = level[i + 1]
+                for j in left.indices { left[j] += right[j] }
+                next.append(left)
+            }
+            level = next
         }
         return level[0]
     }
@@ -99,7 +107,9 @@ public struct DataParallelism: Sendable {
             let weight = Double(block.count) / Double(batch.count)
             var values = [weight * result.value, Double(result.correct ?? 0), Double(result.correct == nil ? 0 : block.count)]
             values.reserveCapacity(length)
-            for gradient in result.gradients { values += gradient.scalars.map { weight * $0 } }
+            for gradient in result.gradients {
+                for g in gradient.scalars { values.append(weight * g) }
+            }
             contributions.append((index: k, values: values))
             for (name, value) in result.counters { counters[name, default: 0] += value }
         }
