@@ -27,7 +27,10 @@ struct ReportCommand: ParsableCommand {
         var failed = 0
         let world = try ProcessGroup.world()
         if world.size > 1 {  // the papers spread over the ranks; rank 0 writes the report
-            guard let gathered = try DistributedReport.run(papers, profile: profile.profile, group: world) else { return }
+            let gathered = try world.endingJobOnError("resode report") {
+                try DistributedReport.run(papers, profile: profile.profile, group: world)
+            }
+            guard let gathered else { return }
             entries = gathered
             failed = entries.filter { if case .failure = $0 { return true } else { return false } }.count
             if updateReadmes {

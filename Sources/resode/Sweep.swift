@@ -28,6 +28,14 @@ struct Sweep: ParsableCommand {
         let world = try ProcessGroup.world()
         let runs = try SweepGrid.load(path: grid).runs  // every rank expands the same grid
         for run in runs { try validate(run) }
+        // Every rank parsed the same grid, so a bad grid failed on all of them above; from here on
+        // an error on one rank ends the job, since the others may be waiting for it.
+        let failed = try world.endingJobOnError("resode sweep") { try sweep(runs, world: world) }
+        if failed > 0 { throw ExitCode.failure }
+    }
+
+    /// Runs the runs not yet recorded and, on rank 0, writes the results; returns the number of failed runs.
+    private func sweep(_ runs: [SweepGrid.Run], world: ProcessGroup) throws -> Int {
         let directory = URL(fileURLWithPath: out)
         let runsDirectory = directory.appendingPathComponent("runs")
         var todo: [Int] = []
@@ -60,7 +68,7 @@ struct Sweep: ParsableCommand {
                               + "→ \(file.record.status) (\(String(format: "%.2f", file.seconds)) s)")
             },
             changed: { inFlight in noteInFlight(inFlight, runs: runs, directory: directory) })
-        guard world.rank == 0 else { return }
+        guard world.rank == 0 else { return 0 }
         let files = try runs.map { run -> SweepRunFile in
             guard let file = recorded(run, in: runsDirectory) else {
                 throw CLIError("run \(run.index) (\(run.stem)) has no record after the sweep")
@@ -72,7 +80,7 @@ struct Sweep: ParsableCommand {
         let failed = files.filter { $0.record.status != "ok" }.count
         print("\(runs.count) runs (\(todo.count) run now on \(world.size) rank(s) in \(String(format: "%.1f", Date().timeIntervalSince(start))) s)"
               + (failed > 0 ? ", \(failed) failed" : "") + "; results: \(directory.appendingPathComponent("results.jsonl").path)")
-        if failed > 0 { throw ExitCode.failure }
+        return failed
     }
 
     /// Parses the run's arguments now, so that a bad grid fails before any run starts.

@@ -57,7 +57,7 @@ struct Train: ParsableCommand {
 
     func run() throws {
         let world = try ProcessGroup.world()
-        let outcome = try execute(processes: world)
+        let outcome = try world.endingJobOnError("resode train") { try execute(processes: world) }
         if world.rank == 0 {
             print("test accuracy \(outcome.accuracy.map { String(format: "%.4f", $0) } ?? "n/a"); wrote \(outcome.folder.path)")
         }

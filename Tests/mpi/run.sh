@@ -88,6 +88,18 @@ else
     fail "bad grid" "status $status; $(tail -3 "$work/bad.log")"
 fi
 
+# --- 2b. An error on rank 0 while rank 1 waits ends the job at once, naming the rank --------------
+stem=$(basename "$(ls "$work/sweep1/runs/"00000-*.json)")
+mkdir -p "$work/blocked/runs/$stem"  # a folder where the first record must go: rank 0 cannot write it
+timeout 120 "$mpirun_sh" -np 2 "$resode" sweep --grid "$work/grid.json" --out "$work/blocked" >"$work/blocked.log" 2>&1
+status=$?
+if [ $status -ne 0 ] && [ $status -ne 124 ] && grep -q "resode sweep: rank 0 of 2 failed" "$work/blocked.log" \
+    && [ ! -e "$work/blocked/results.jsonl" ]; then
+    pass "an error on rank 0 ends the 2-rank job (status $status) with the rank named, no results.jsonl"
+else
+    fail "error on rank 0" "status $status (124: hung); $(tail -3 "$work/blocked.log")"
+fi
+
 # --- 3. A killed rank ends the job with the rank and run named; the restart resumes ------------
 cat > "$work/slow.json" <<JSON
 {"runs": [{"command": "train", "options": {"dataset": "moons", "samples": 300, "epochs": 25, "hidden": 8, "depth": 3},
