@@ -88,8 +88,7 @@ struct SweepGrid {
     static func arguments(command: String, options: [String: GridValue], context: String) throws -> [String] {
         var positional: [String] = []
         var result: [String] = []
-        for name in options.keys.sorted() {
-            let value = options[name]!
+        for (name, value) in options.sorted(by: { $0.key < $1.key }) {
             switch (command, name, value) {
             case ("paper", "id", .string(let id)): positional = [id]
             case ("paper", "profile", .string(let profile)):

@@ -73,6 +73,7 @@ struct Train: ParsableCommand {
         _ = try parseActivation()
         _ = try parseScheme()
         if model == .node { _ = try NeuralODESolverChoice(name: solver) }
+        let parallelism = try DataParallelTraining.parallelism(processes: processes, blocksPerBatch: blocksPerBatch)
         let data = try loadDataset()
         let (trainSet, testSet) = try data.split(testFraction: testFraction, seed: seed &+ 1)
         let inputWidth = data.featureCount
@@ -81,7 +82,7 @@ struct Train: ParsableCommand {
         let writes = (processes?.rank ?? 0) == 0
         if writes { try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true) }
         var trainer = try makeTrainer(metricsDirectory: writes ? folder : nil)
-        trainer.dataParallelism = try DataParallelTraining.parallelism(processes: processes, blocksPerBatch: blocksPerBatch)
+        trainer.dataParallelism = parallelism
         if !writes || quiet { trainer.progress = .silent }
         let embed: Embedding = embedding == .pad ? .zeroPadding : .linear
 
