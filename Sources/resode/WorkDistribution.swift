@@ -8,7 +8,7 @@ import MessagePassing
 /// next, so ranks that drew short jobs come back for more while another works through a
 /// long one (jobs of a sweep differ in cost by 100×). Rank 0 also works: a second thread
 /// takes jobs from the same queue while the main thread answers the other ranks, polling
-/// every millisecond rather than blocking in MPI (a blocking receive spins a core).
+/// with sleeps of 1–16 ms rather than blocking in MPI (a blocking receive spins a core).
 /// Only the main thread calls MPI. A single process runs its jobs on that second thread as well.
 ///
 /// Protocol (byte messages): a worker sends tag 1 with an 8-byte job index (−1: "ready")
@@ -30,7 +30,7 @@ struct WorkDistribution {
         if group.rank != 0 { return try work(run: run) }
         let queue = JobQueue(jobs: jobs)
         // A single process takes the same path without peers: its jobs run on the second thread
-        // too (measured 1.2–1.6× faster than on the main thread for training runs, see Benchmarks/README.md).
+        // too, so one rank and many run the jobs the same way.
         var inFlight: InFlight = [:]
         let local = Thread { [group] in
             while let job = queue.next(starting: true) {
@@ -42,7 +42,7 @@ struct WorkDistribution {
         }
         local.stackSize = 64 << 20  // the autodiff recurses through deep tapes
         local.start()
-        var stopped = 0
+        var stopped = 0, idle = 0
         var pending = queue.pendingResults
         while stopped < group.size - 1 || !queue.localDone || pending > 0 {
             var progressed = false
@@ -61,7 +61,13 @@ struct WorkDistribution {
                 try group.send(Self.encode(next, []), to: message.source, tag: Self.assignmentTag)
                 progressed = true
             }
-            if progressed { changed(inFlight) } else { usleep(1000) }
+            if progressed {
+                changed(inFlight)
+                idle = 0
+            } else {
+                Self.pause(idle)
+                idle += 1
+            }
             pending = queue.pendingResults
         }
         changed([:])
@@ -73,15 +79,23 @@ struct WorkDistribution {
         while true {
             try group.send(reply, to: 0, tag: Self.resultTag)
             var message: ProcessGroup.Message?
+            var idle = 0
             while message == nil {
                 message = try group.poll(tag: Self.assignmentTag)
-                if message == nil { usleep(1000) }
+                if message == nil { Self.pause(idle); idle += 1 }
             }
             guard let message else { continue }
             let (job, _) = try Self.decode(message.bytes)
             guard job >= 0 else { return }
             reply = Self.encode(job, try runOrAbort(run, job))
         }
+    }
+
+    /// Sleeps 1 ms, doubling with each idle poll up to 16 ms: an answer comes within a millisecond
+    /// while work arrives, and a rank that waits through a long run polls ~60 times a second, not 1000
+    /// (each `MPI_Iprobe` runs Open MPI's progress loop: measured as extra CPU time with 1 ms polls).
+    private static func pause(_ idleRounds: Int) {
+        usleep(UInt32(1000 << min(idleRounds, 4)))
     }
 
     private func runOrAbort(_ run: (Int) throws -> [UInt8], _ job: Int) throws -> [UInt8] {
