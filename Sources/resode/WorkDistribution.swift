@@ -105,7 +105,8 @@ struct WorkDistribution {
     }
 
     static func encode(_ job: Int, _ bytes: [UInt8]) -> [UInt8] {
-        withUnsafeBytes(of: Int64(job).littleEndian) { Array($0) } + bytes
+        let bits = UInt64(bitPattern: Int64(job))
+        return (0..<8).map { UInt8(truncatingIfNeeded: bits >> (8 * UInt64($0))) } + bytes  // little-endian
     }
 
     static func decode(_ bytes: [UInt8]) throws -> (Int, [UInt8]) {
