@@ -4,17 +4,19 @@ import MessagePassing
 import ResODE
 
 /// `resode report` over MPI ranks: the papers are handed out like sweep runs
-/// (`WorkDistribution`), each rank runs whole papers, and rank 0 receives each result
+/// (`WorkDistribution`), longest first when a previous report in the same folder gives
+/// their seconds, each rank runs whole papers, and rank 0 receives each result
 /// as JSON (`TransferredEntry`) and writes the report exactly as one process would: the
 /// same entries in the same (registry) order. Only the seconds differ, as they do between
 /// two single-process runs.
 enum DistributedReport {
     /// Every paper's entry in `papers` order on rank 0; `nil` on the other ranks.
-    static func run(_ papers: [any Paper], profile: Profile, group: ProcessGroup) throws -> [ReportEntry]? {
+    /// - Parameter previous: a previous report's results.json, whose seconds set the hand-out order.
+    static func run(_ papers: [any Paper], profile: Profile, group: ProcessGroup, previous: URL) throws -> [ReportEntry]? {
         let start = Date()
         var entries = [ReportEntry?](repeating: nil, count: papers.count)
         try WorkDistribution(group: group).execute(
-            jobs: Array(papers.indices),
+            jobs: handOutOrder(papers, previous: previous),
             run: { index in
                 let paper = papers[index]
                 let prefix = "[\(index + 1)/\(papers.count)] \(paper.id) (rank \(group.rank))"
@@ -42,6 +44,27 @@ enum DistributedReport {
         return try entries.enumerated().map { index, entry in
             guard let entry else { throw CLIError("report: no result for \(papers[index].id)") }
             return entry
+        }
+    }
+}
+
+extension DistributedReport {
+    /// The papers' indices, longest first by the seconds a previous report recorded (papers it
+    /// does not list first of all, then registry order): a long paper handed out last would
+    /// leave the other ranks idle at the end. Without a readable previous report: registry order.
+    /// The order of the report itself does not change.
+    static func handOutOrder(_ papers: [any Paper], previous: URL) -> [Int] {
+        guard let data = try? Data(contentsOf: previous),
+              let list = (try? JSONSerialization.jsonObject(with: data)) as? [[String: Any]] else {
+            return Array(papers.indices)
+        }
+        var seconds: [String: Double] = [:]
+        for entry in list {
+            if let id = entry["id"] as? String, let s = entry["seconds"] as? Double { seconds[id] = s }
+        }
+        return papers.indices.sorted { a, b in
+            let (sa, sb) = (seconds[papers[a].id] ?? .infinity, seconds[papers[b].id] ?? .infinity)
+            return sa != sb ? sa > sb : a < b
         }
     }
 }

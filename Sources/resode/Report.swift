@@ -28,7 +28,8 @@ struct ReportCommand: ParsableCommand {
         let world = try ProcessGroup.world()
         if world.size > 1 {  // the papers spread over the ranks; rank 0 writes the report
             let gathered = try world.endingJobOnError("resode report") {
-                try DistributedReport.run(papers, profile: profile.profile, group: world)
+                try DistributedReport.run(papers, profile: profile.profile, group: world,
+                                          previous: URL(fileURLWithPath: out).appendingPathComponent("results.json"))
             }
             guard let gathered else { return }
             entries = gathered
