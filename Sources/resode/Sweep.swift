@@ -92,7 +92,9 @@ struct Sweep: ParsableCommand {
         }
     }
 
-    /// The run's file if it exists and records this very run (same key, command and arguments).
+    /// The run's file if it exists and records this very run (same key, command and arguments);
+    /// a file that cannot be read or decoded (a run killed while its record was renamed cannot
+    /// leave one, but a hand-edited one can) counts as not recorded, so the run runs again.
     private func recorded(_ run: SweepGrid.Run, in runsDirectory: URL) -> SweepRunFile? {
         let url = runsDirectory.appendingPathComponent(run.stem + ".json")
         guard let data = try? Data(contentsOf: url),
