@@ -2,7 +2,8 @@
 # `make run`  — the main job (installs what is missing, builds, runs every paper's quick
 #               reproduction and writes the report to report/index.md).
 # `make test` — the test suite (installs what is missing, builds, tests), then ASan on the
-#               NumPyIO and GSLBridge tests and a short fuzz of the input readers.
+#               NumPyIO and GSLBridge tests, a short fuzz of the input readers, and last the
+#               MPI tests (Tests/mpi/run.sh: 1, 2 and 4 ranks through scripts/mpirun.sh).
 # `make fuzz` — each libFuzzer harness of Fuzz/ for FUZZ_SECONDS (default 60 s).
 # `make sanitize` — the whole suite under ASan (+LeakSanitizer) and TSan, UBSan on the C kernels.
 SWIFT ?= swift
@@ -32,6 +33,7 @@ test: deps
 	$(SWIFT) test
 	$(MAKE) test-asan-io
 	$(MAKE) fuzz FUZZ_SECONDS=$(TEST_FUZZ_SECONDS)
+	bash Tests/mpi/run.sh  # last: its closing line "N passed, N failed" is the run's summary
 
 asan-build: deps
 	$(SWIFT) build --build-tests --sanitize=address --scratch-path .build-asan

@@ -10,9 +10,11 @@
 //                     residual networks as explicit RK steps | neural ODEs, GSL and own solvers, adjoints
 //   Training          datasets, losses, optimisers, schedules, the training loop, checkpoints
 //   GSLBridge         Swift values around gsl_odeiv2, eigen and SVD (no Unsafe… above it)
+//   MessagePassing    MPI process group: rank, size, broadcast, gather, fixed-order sums, messages (no Unsafe… above it)
 //   NumPyIO           .npy / .npz read and write
 //   TensorCore        Tensor, reverse/forward-mode autodiff, traced replay, layers, Butcher tableaus
 //   CKernels, CGSL    vectorised elementwise kernels; GSL + OpenBLAS (system library)
+//   CMPI              Open MPI's mpi.h (system library; used by MessagePassing only)
 // `scripts/check-layering.py` (run by `make test`) checks that this list, the targets'
 // dependencies, the README's layer list and the `import`s agree.
 import PackageDescription
@@ -30,6 +32,7 @@ let package = Package(
     ],
     targets: [
         .systemLibrary(name: "CGSL"),
+        .systemLibrary(name: "CMPI", pkgConfig: "ompi-c", providers: [.apt(["libopenmpi-dev"])]),
         .target(
             name: "CKernels",
             cSettings: [.unsafeFlags(["-O2"])]  // the kernels are hot loops even in debug builds
@@ -37,6 +40,7 @@ let package = Package(
         .target(name: "TensorCore", dependencies: ["CGSL", "CKernels"]),
         .target(name: "NumPyIO", dependencies: ["TensorCore", .product(name: "ZIPFoundation", package: "ZIPFoundation")]),
         .target(name: "GSLBridge", dependencies: ["CGSL"]),
+        .target(name: "MessagePassing", dependencies: ["CMPI"]),
         .target(name: "Training", dependencies: ["TensorCore", "NumPyIO"], resources: [.copy("Resources")]),
         .target(name: "ResidualNets", dependencies: ["TensorCore"]),
         .target(name: "ContinuousDepth", dependencies: ["TensorCore", "GSLBridge"]),
@@ -45,13 +49,14 @@ let package = Package(
         .target(name: "ResODE", dependencies: ["TensorCore", "NumPyIO", "GSLBridge", "Training", "ResidualNets", "ContinuousDepth", "DepthAnalysis", "Experiments"]),
         .executableTarget(
             name: "resode",
-            dependencies: ["ResODE", .product(name: "ArgumentParser", package: "swift-argument-parser")]
+            dependencies: ["ResODE", "MessagePassing", .product(name: "ArgumentParser", package: "swift-argument-parser")]
         ),
         .executableTarget(name: "resode-bench", dependencies: ["ResODE"], path: "Benchmarks/Sources/resode-bench"),
         .target(name: "TestSupport", dependencies: ["TensorCore"], path: "Tests/TestSupport"),
         .testTarget(name: "TensorCoreTests", dependencies: ["TensorCore", "TestSupport"]),
         .testTarget(name: "NumPyIOTests", dependencies: ["NumPyIO", "TensorCore"], resources: [.copy("Fixtures")]),
         .testTarget(name: "GSLBridgeTests", dependencies: ["GSLBridge"]),
+        .testTarget(name: "MessagePassingTests", dependencies: ["MessagePassing"]),
         .testTarget(name: "ResidualNetsTests", dependencies: ["ResidualNets", "TensorCore", "Training", "TestSupport"]),
         .testTarget(name: "TrainingTests", dependencies: ["Training", "TensorCore", "TestSupport"]),
         .testTarget(name: "ContinuousDepthTests", dependencies: ["ContinuousDepth", "TensorCore", "GSLBridge", "TestSupport"]),

@@ -3,7 +3,7 @@
 # Installs what ResODE needs from Debian when it is missing (as root), or says
 # exactly what to run (otherwise). Called by `make run` and `make test`.
 set -euo pipefail
-packages=(libgsl-dev libopenblas-dev pkg-config gnuplot-nox python3)
+packages=(libgsl-dev libopenblas-dev pkg-config gnuplot-nox libopenmpi-dev openmpi-bin python3)
 missing=()
 for p in "${packages[@]}"; do
     dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" || missing+=("$p")

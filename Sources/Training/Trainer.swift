@@ -44,6 +44,9 @@ public struct Trainer: Sendable {
     public var resumeFrom: TrainingCheckpoint?
     /// Where progress goes.
     public var progress: ProgressOutput
+    /// If set, each batch's gradient is computed in blocks shared among processes and summed in
+    /// block order (see `DataParallelism`); `nil` computes it in one piece here.
+    public var dataParallelism: DataParallelism?
 
     /// - Parameter schedule: the learning rates; `nil` keeps the optimiser's current learning rate constant.
     public init(optimizer: any Optimizer, epochs: Int, batchSize: Int, seed: UInt64,
@@ -98,7 +101,10 @@ public struct Trainer: Sendable {
             var rate = schedule.learningRate(at: epochIndex)
             for b in 0..<batchCount {
                 let batch = try training.subset(Array(order[(b * batchSize)..<min((b + 1) * batchSize, n)]))
-                var (value, gradients, outputs, counters) = try lossAndGradients(of: loss, on: batch, at: parameters)
+                let evaluation = try dataParallelism.map { try $0.lossAndGradients(of: loss, on: batch, at: parameters) }
+                    ?? BatchGradient(loss: loss, batch: batch, parameters: parameters)
+                let (value, correct, counters) = (evaluation.value, evaluation.correct, evaluation.counters)
+                var gradients = evaluation.gradients
                 guard value.isFinite else { throw TrainingError.nonFiniteLoss(epoch: epoch, batch: b + 1) }
                 if let k = gradients.firstIndex(where: { !$0.isFinite }) {
                     throw TrainingError.nonFiniteGradient(epoch: epoch, batch: b + 1, parameter: parameters.names[k])
@@ -109,7 +115,7 @@ public struct Trainer: Sendable {
                 optimizer.learningRate = rate
                 try optimizer.update(&parameters, gradients: gradients)
                 step += 1
-                try totals.add(batch: batch, loss: value, outputs: outputs, gradientNorm: norm, counters: counters)
+                totals.add(batch: batch, loss: value, correct: correct, gradientNorm: norm, counters: counters)
                 reporter.batchFinished(epoch: epoch, batch: b + 1, runningLoss: totals.lossSum / Double(totals.samples))
             }
             let heldOutResult = try heldOut.map { try evaluate(parameters, on: $0, loss: loss) }
@@ -188,22 +194,6 @@ public struct Trainer: Sendable {
         return (lossSum / Double(samples.count), accuracySamples > 0 ? Double(correct) / Double(accuracySamples) : nil)
     }
 
-    /// Runs `loss` on a fresh tape and returns its value, the parameter gradients, the outputs'
-    /// value and the counters. Nothing returned refers to the tape, so the parameters'
-    /// storage is uniquely owned again when the optimiser updates it in place.
-    private func lossAndGradients(of loss: LossFunction, on batch: Samples, at parameters: ParameterList) throws
-        -> (Double, [Tensor], Tensor?, [String: Double]) {
-        var outputs: Tensor? = nil
-        var counters: (() -> [String: Double])? = nil
-        let (value, gradients) = try valueWithGradient(at: parameters.values) { variables in
-            let evaluation = try loss(batch, variables)
-            outputs = evaluation.outputs?.value
-            counters = evaluation.counters
-            return evaluation.loss
-        }
-        return (value, gradients, outputs, counters?() ?? [:])
-    }
-
     private func validate(training: Samples, heldOut: Samples?) throws {
         guard epochs >= 0 else {
             throw TrainingError.invalidHyperparameter(name: "epochs", reason: "must be ≥ 0; got \(epochs)")
@@ -239,13 +229,13 @@ private struct EpochTotals {
     var normSum = 0.0
     var counterSums: [String: Double] = [:]
 
-    mutating func add(batch: Samples, loss: Double, outputs: Tensor?, gradientNorm: Double,
-                      counters: [String: Double]) throws {
+    mutating func add(batch: Samples, loss: Double, correct batchCorrect: Int?, gradientNorm: Double,
+                      counters: [String: Double]) {
         samples += batch.count
         lossSum += loss * Double(batch.count)
         normSum += gradientNorm
-        if let outputs, !batch.labels.isEmpty {
-            correct += try correctPredictionCount(outputs, labels: batch.labels)
+        if let batchCorrect {
+            correct += batchCorrect
             accuracySamples += batch.count
         }
         for (name, value) in counters { counterSums[name, default: 0] += value }

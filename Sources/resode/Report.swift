@@ -1,6 +1,7 @@
 // SPDX-License-Identifier: GPL-3.0-or-later
 import ArgumentParser
 import Foundation
+import MessagePassing
 import ResODE
 
 /// `resode report`: runs every registered reproduction and writes a report folder.
@@ -24,7 +25,22 @@ struct ReportCommand: ParsableCommand {
         @Sendable func elapsed() -> String { String(format: "%.1f s", Date().timeIntervalSince(start)) }
         var entries: [ReportEntry] = []
         var failed = 0
-        for (i, paper) in papers.enumerated() {
+        let world = try ProcessGroup.world()
+        if world.size > 1 {  // the papers spread over the ranks; rank 0 writes the report
+            let gathered = try world.endingJobOnError("resode report") {
+                try DistributedReport.run(papers, profile: profile.profile, group: world,
+                                          previous: URL(fileURLWithPath: out).appendingPathComponent("results.json"))
+            }
+            guard let gathered else { return }
+            entries = gathered
+            failed = entries.filter { if case .failure = $0 { return true } else { return false } }.count
+            if updateReadmes {
+                for case let .result(result) in entries {
+                    printProgress("updated \(try PaperReadme.update(with: result, in: URL(fileURLWithPath: papersDir), date: Date()).path)")
+                }
+            }
+        }
+        for (i, paper) in papers.enumerated() where world.size == 1 {
             let prefix = "[\(i + 1)/\(papers.count)] \(paper.id)"
             printProgress("\(prefix): start (\(elapsed()))")
             let paperStart = Date()

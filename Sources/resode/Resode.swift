@@ -7,6 +7,6 @@ struct Resode: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "resode",
         abstract: "Numerical experiments on residual networks as ODE discretisations.",
-        subcommands: [Train.self, Eval.self, Doctor.self, Demo.self, PaperCommand.self, ReportCommand.self]
+        subcommands: [Train.self, Eval.self, Doctor.self, Demo.self, PaperCommand.self, ReportCommand.self, Sweep.self]
     )
 }

@@ -1,6 +1,7 @@
 // SPDX-License-Identifier: GPL-3.0-or-later
 import ArgumentParser
 import Foundation
+import MessagePassing
 import ResODE
 
 /// `resode train`: trains a classifier `readout ∘ body ∘ embed` whose body is a
@@ -64,35 +65,64 @@ struct Train: ParsableCommand {
     /// When resuming: the arguments of the interrupted run, kept in its run.json.
     var recordedArguments: [String]? = nil
     @Option(help: "Most vector-field evaluations allowed in one forward pass.") var maxEvaluations: Int = ResourceBudget.defaultEvaluations
+    @Option(help: "Data-parallel blocks per batch (on under mpirun with more than one rank, default B = 8); the trained weights are bit-identical for every rank count with the same B.")
+    var blocksPerBatch: Int?
 
     func run() throws {
+        let world = try ProcessGroup.world()
+        let outcome = try world.endingJobOnError("resode train") { try execute(processes: world) }
+        if world.rank == 0 {
+            print("test accuracy \(outcome.accuracy.map { String(format: "%.4f", $0) } ?? "n/a"); wrote \(outcome.folder.path)")
+        }
+    }
+
+    /// What a training run produced: its output folder and per-epoch metrics.
+    struct Outcome { let folder: URL; let metrics: [EpochMetrics]; let accuracy: Double? }
+
+    /// Validates the options and budgets, then trains into a staged run folder and renames it
+    /// into place (or continues an interrupted run, `--resume`). With `processes` of size > 1
+    /// (or `--blocks-per-batch`) each batch's gradient is shared among the ranks
+    /// (`DataParallelism`) and only rank 0 writes files; every rank reads a resumed checkpoint.
+    func execute(processes: ProcessGroup? = nil, quiet: Bool = false) throws -> Outcome {
+        let writes = (processes?.rank ?? 0) == 0
         if let resume {
             // A resumed run is the recorded one: other options would be silently ignored, so refuse them.
             let others = RunRecord.processArguments.filter { $0 != "--resume" && $0 != resume && !$0.hasPrefix("--resume=") }
             guard others.isEmpty else {
                 throw CLIError("--resume: takes no other options (the interrupted run's recorded options are used); got \(others.joined(separator: " "))")
             }
-            let folder = try RunFolder.resume(target: URL(fileURLWithPath: resume))
-            // Killed between the final renames: the staged run is complete, so only the rename is left.
-            if try folder.finishIfComplete() {
-                print("the interrupted run was complete; wrote \(folder.target.path)")
-                return
+            let target = URL(fileURLWithPath: resume)
+            // Rank 0 claims the staged folder (and finishes a run killed between its final renames);
+            // the other ranks read the recorded options and the checkpoint once it has.
+            var folder = RunFolder(target: target), finished = false
+            if writes {
+                folder = try RunFolder.resume(target: target)
+                finished = try folder.finishIfComplete()
+            }
+            if let processes, processes.size > 1 {
+                finished = try processes.broadcast(bytes: [finished ? 1 : 0]) == [1]
+            }
+            if finished {
+                if writes { print("the interrupted run was complete; wrote \(folder.target.path)") }
+                return Outcome(folder: target, metrics: [], accuracy: nil)
             }
             var (command, arguments) = try Self.recorded(in: folder)
             command.out = resume
             command.recordedArguments = arguments
             try command.validateOptions()
             try command.checkBudget()
-            try command.execute(in: folder, resuming: true)
-            return
+            let parallelism = try DataParallelTraining.parallelism(processes: processes, blocksPerBatch: command.blocksPerBatch)
+            return try command.execute(in: folder, writes: writes, resuming: true, parallelism: parallelism, quiet: quiet)
         }
         // Validate every option and the memory and work budgets before touching the file system.
         try validateOptions()
         try checkBudget()
-        let folder = try RunFolder.start(target: URL(fileURLWithPath: outputPath), overwrite: overwrite)
-        do { try execute(in: folder, resuming: false) } catch {
+        let parallelism = try DataParallelTraining.parallelism(processes: processes, blocksPerBatch: blocksPerBatch)
+        let target = URL(fileURLWithPath: outputPath)
+        let folder = writes ? try RunFolder.start(target: target, overwrite: overwrite) : RunFolder(target: target)
+        do { return try execute(in: folder, writes: writes, resuming: false, parallelism: parallelism, quiet: quiet) } catch {
             // A run that failed (diverged, bad data) leaves nothing behind unless a checkpoint can continue it.
-            folder.discardUnlessCheckpointed()
+            if writes { folder.discardUnlessCheckpointed() }
             throw error
         }
     }
@@ -112,8 +142,9 @@ struct Train: ParsableCommand {
         }
     }
 
-    /// Trains into the staging folder, then renames it into place.
-    func execute(in folder: RunFolder, resuming: Bool) throws {
+    /// Trains into the staging folder (rank 0 writes; the other ranks only compute), then
+    /// renames it into place.
+    func execute(in folder: RunFolder, writes: Bool, resuming: Bool, parallelism: DataParallelism?, quiet: Bool) throws -> Outcome {
         let staging = folder.staging
         let data = try loadDataset()
         let splitSeed = seed &+ 1
@@ -122,17 +153,21 @@ struct Train: ParsableCommand {
         let width = stateWidth
         var record = RunRecord(command: self, trainCount: trainSet.count, testCount: testSet.count, splitSeed: splitSeed)
         if let recordedArguments { record.arguments = recordedArguments }
-        if !resuming { try record.write(to: staging, testAccuracy: nil) }
-        var trainer = try makeTrainer(metricsDirectory: staging)
+        if writes && !resuming { try record.write(to: staging, testAccuracy: nil) }
+        var trainer = try makeTrainer(metricsDirectory: writes ? staging : nil)
+        trainer.dataParallelism = parallelism
+        if !writes || quiet { trainer.progress = .silent }
         let checkpointURL = staging.appendingPathComponent(TrainingCheckpoint.fileName)
-        trainer.checkpointURL = checkpointURL
-        trainer.checkpointEvery = checkpointEvery
+        if writes {
+            trainer.checkpointURL = checkpointURL
+            trainer.checkpointEvery = checkpointEvery
+        }
         if resuming, FileKind(path: checkpointURL.path) == .regular {
             trainer.resumeFrom = try withContext("--resume") { try TrainingCheckpoint.read(from: checkpointURL) }
         }
         let embed: Embedding = embedding == .pad ? .zeroPadding : .linear
 
-        let (bodySpec, bodyParameters, head, accuracy): (Data, ParameterList, [(String, Tensor)], Double?)
+        let (bodySpec, bodyParameters, head, metrics): (Data, ParameterList, [(String, Tensor)], [EpochMetrics])
         switch model {
         case .resnet, .plain:
             let spec = try ResidualNetworkSpec(kind: model == .resnet ? .resnet : .plain, dimension: width, hidden: hidden,
@@ -141,23 +176,24 @@ struct Train: ParsableCommand {
             let body = try ResidualNetwork(spec: spec, seed: seed)
             var classifier = try Classifier(inputWidth: inputWidth, stateWidth: width, outputs: data.classCount,
                                             embedding: embed, body: body, seed: seed &+ 2)
-            let metrics = try trainClassifier(&classifier, on: trainSet, heldOut: testSet, trainer: &trainer)
+            metrics = try trainClassifier(&classifier, on: trainSet, heldOut: testSet, trainer: &trainer)
             let encoder = JSONEncoder()
             encoder.outputFormatting = [.prettyPrinted, .sortedKeys]
             bodySpec = try encoder.encode(spec)
             bodyParameters = classifier.body.parameters
             head = Self.headParameters(classifier.parameters, excluding: Set(bodyParameters.names))
-            accuracy = metrics.last?.heldOutAccuracy
         case .node:
             let result = try NeuralODETraining.train(self, data: data, trainSet: trainSet, testSet: testSet, width: width,
                                                      embedding: embed, trainer: &trainer)
-            (bodySpec, bodyParameters, head, accuracy) = (result.spec, result.body, result.head, result.accuracy)
+            (bodySpec, bodyParameters, head, metrics) = (result.spec, result.body, result.head, result.metrics)
         }
+        let accuracy = metrics.last?.heldOutAccuracy
+        guard writes else { return Outcome(folder: folder.target, metrics: metrics, accuracy: accuracy) }
         try Checkpoint.write(specJSON: bodySpec, parameters: bodyParameters, to: staging)
         try NumPy.writeArchive(NumPyArchive(head), to: staging.appendingPathComponent("head.npz"))
         try record.write(to: staging, testAccuracy: accuracy)
         try folder.commit(overwrite: overwrite || resuming)
-        print("test accuracy \(accuracy.map { String(format: "%.4f", $0) } ?? "n/a"); wrote \(folder.target.path)")
+        return Outcome(folder: folder.target, metrics: metrics, accuracy: accuracy)
     }
 
     static func headParameters(_ all: ParameterList, excluding body: Set<String>) -> [(String, Tensor)] {
@@ -174,7 +210,7 @@ struct Train: ParsableCommand {
         }
     }
 
-    func makeTrainer(metricsDirectory: URL) throws -> Trainer {
+    func makeTrainer(metricsDirectory: URL?) throws -> Trainer {
         let decay: WeightDecay = weightDecay > 0 ? .decoupled(weightDecay) : .none
         let optimizer: any Optimizer = switch self.optimizer {
         case .adam: try Adam(learningRate: lr, weightDecay: decay)
@@ -207,7 +243,7 @@ struct Train: ParsableCommand {
 /// The `node` body of `resode train`: a neural ODE block between the embedding and the read-out,
 /// with forward and backward function evaluations recorded per epoch.
 enum NeuralODETraining {
-    struct Result { let spec: Data; let body: ParameterList; let head: [(String, Tensor)]; let accuracy: Double? }
+    struct Result { let spec: Data; let body: ParameterList; let head: [(String, Tensor)]; let metrics: [EpochMetrics] }
 
     static func train(_ command: Train, data: Dataset, trainSet: Dataset, testSet: Dataset, width: Int,
                       embedding: Embedding, trainer: inout Trainer) throws -> Result {
@@ -226,6 +262,6 @@ enum NeuralODETraining {
         let body = classifier.body.parameters
         return Result(spec: try spec.encodedJSON(), body: body,
                       head: Train.headParameters(classifier.parameters, excluding: Set(body.names)),
-                      accuracy: metrics.last?.heldOutAccuracy)
+                      metrics: metrics)
     }
 }
