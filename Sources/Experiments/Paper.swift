@@ -21,7 +21,9 @@ public protocol Paper: Sendable {
     /// The source: authors, title, venue, year (and section or figure).
     var source: String { get }
     /// Runs the experiment and judges the claim on the numbers.
-    /// - Parameter progress: receives one short line per stage.
+    /// - Parameters:
+    ///   - profile: `.quick` (seconds, run by the tests) or `.full` (paper scale).
+    ///   - progress: receives one short line per stage.
     func run(profile: Profile, progress: @escaping @Sendable (String) -> Void) throws -> PaperResult
 }
 

@@ -12,8 +12,10 @@ extension NumPy {
     /// Decodes every array of a `.npz` file: a ZIP archive of `name.npy` members, stored
     /// (`np.savez`) or deflated (`np.savez_compressed`), in archive order. To decode only
     /// some members, use `NumPyArchiveReader`.
-    /// - Parameter limits: the header cap, and the budget for all members together
-    ///   (uncompressed bytes + tensors), checked before any member is inflated.
+    /// - Parameters:
+    ///   - data: the bytes of the `.npz` file.
+    ///   - limits: the header cap, and the budget for all members together
+    ///     (uncompressed bytes + tensors), checked before any member is inflated.
     /// - Throws: as `NumPyArchiveReader.init(data:limits:)` and `.readAll()`: `NumPyFormatError`
     ///   (`.invalidArchive`, `.corruptArchiveMember`, `.unexpectedArchiveMember`, `.duplicateArchiveMember`,
     ///   `.overlappingArchiveMembers`, `.archiveMemberSizeMismatch`, `.invalidArchiveMember(name:error:)`
@@ -24,8 +26,10 @@ extension NumPy {
 
     /// Encodes named tensors as the bytes of a `.npz` file that `np.load` reads back: one
     /// `name.npy` member per array, in archive order, each as `encodeArray(_:)` makes it.
-    /// - Parameter compressed: deflate the members, as `np.savez_compressed` does;
-    ///   otherwise store them, as `np.savez` does.
+    /// - Parameters:
+    ///   - archive: the arrays by member name (without `.npy`), Float64, any shape.
+    ///   - compressed: deflate the members, as `np.savez_compressed` does;
+    ///     otherwise store them, as `np.savez` does.
     /// - Throws: ZIPFoundation's `Archive.ArchiveError` if the archive cannot be assembled.
     public static func encodeArchive(_ archive: NumPyArchive, compressed: Bool = false) throws -> Data {
         let zip = try Archive(data: Data(), accessMode: .create)
@@ -50,7 +54,10 @@ extension NumPy {
     }
 
     /// Writes named tensors as a `.npz` file, atomically (temporary file, then rename over `url`).
-    /// - Parameter compressed: deflate the members (`np.savez_compressed`) instead of storing them (`np.savez`).
+    /// - Parameters:
+    ///   - archive: the arrays by member name (without `.npy`), Float64, any shape.
+    ///   - url: the `.npz` file to create or replace.
+    ///   - compressed: deflate the members (`np.savez_compressed`) instead of storing them (`np.savez`).
     /// - Throws: Foundation's error when the temporary file cannot be written;
     ///   `NumPyFileError.cannotReplace` when it cannot be renamed over `url`.
     public static func writeArchive(_ archive: NumPyArchive, to url: URL, compressed: Bool = false) throws {

@@ -23,7 +23,9 @@ public enum NumPy {
     ///
     /// Fortran-order data of shape (s₀,…,sₖ) is transposed so that element
     /// (i₀,…,iₖ) ends up at row-major offset Σⱼ iⱼ·∏_{l>j} s_l. A shape `()` gives a rank-0 tensor.
-    /// - Parameter limits: the header cap, and the budget for the tensor (∏shape · 8 bytes).
+    /// - Parameters:
+    ///   - data: the bytes of the `.npy` file (magic, header, then the array data).
+    ///   - limits: the header cap, and the budget for the tensor (∏shape · 8 bytes).
     /// - Throws: `NumPyFormatError` saying what is wrong: bad magic, unsupported version,
     ///   truncated or unparsable header, unsupported dtype, invalid shape, or a data
     ///   length other than ∏shape · itemsize (checked before anything is allocated);

@@ -6,8 +6,13 @@ import TensorCore
 ///
 ///     ℓ(θ) = mean_b [ logsumexp(z_b) − z_b[label_b] ],   z = classifier(x; θ)
 ///
-/// - Parameter counters: extra per-batch counters (e.g. function evaluations of an ODE block),
-///   read after each backward pass and averaged per epoch into extra metrics columns.
+/// - Parameters:
+///   - classifier: the model to train, updated in place (its parameters after the last epoch).
+///   - training: the training set, features `[n, inputWidth]` and integer labels in `0..<classCount`.
+///   - heldOut: the evaluation set (same feature width), or `nil` for no held-out metrics.
+///   - trainer: optimiser, schedule, epochs, batch size and seed; its optimiser state advances.
+///   - counters: extra per-batch counters (e.g. function evaluations of an ODE block),
+///     read after each backward pass and averaged per epoch into extra metrics columns.
 /// - Returns: the per-epoch metrics (the last one holds the final held-out accuracy).
 /// - Throws: `TrainingError` (non-finite loss with its epoch and batch, bad settings) and model errors.
 public func trainClassifier<Body: DifferentiableModel>(_ classifier: inout Classifier<Body>, on training: Dataset,

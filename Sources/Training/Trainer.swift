@@ -48,7 +48,16 @@ public struct Trainer: Sendable {
     /// block order (see `DataParallelism`); `nil` computes it in one piece here.
     public var dataParallelism: DataParallelism?
 
-    /// - Parameter schedule: the learning rates; `nil` keeps the optimiser's current learning rate constant.
+    /// - Parameters:
+    ///   - optimizer: the update rule (e.g. `Adam`, `SGD`), with its learning rate.
+    ///   - epochs: the number of passes over the training set, ≥ 1.
+    ///   - batchSize: the samples per mini-batch, ≥ 1.
+    ///   - seed: the seed of the generator that shuffles the training set each epoch.
+    ///   - schedule: the learning rates; `nil` keeps the optimiser's current learning rate constant.
+    ///   - maxGradientNorm: if set, the global gradient norm each update is clipped to.
+    ///   - evaluationBatchSize: samples per evaluation batch on the held-out set; `nil` uses `batchSize`.
+    ///   - metricsDirectory: if set, where `metrics.csv` (a row per epoch) and `metrics.json` are written.
+    ///   - progress: where progress goes (`.automatic`: a bar on a terminal, lines otherwise).
     public init(optimizer: any Optimizer, epochs: Int, batchSize: Int, seed: UInt64,
                 schedule: LearningRateSchedule? = nil, maxGradientNorm: Double? = nil,
                 evaluationBatchSize: Int? = nil, metricsDirectory: URL? = nil, progress: ProgressOutput = .automatic) {

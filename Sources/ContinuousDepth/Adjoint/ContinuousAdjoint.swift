@@ -113,6 +113,8 @@ public struct ContinuousAdjoint: Sendable {
     /// - Parameters:
     ///   - cotangents: one `[batch, d]` tensor per trajectory time.
     ///   - trajectory: a forward solve of `field` from `t0` (its times are the observation times).
+    ///   - field: `f`, the field the trajectory solved, with the parameters `θ` to differentiate.
+    ///   - t0: the initial time of the forward solve, where `a(t₀)` and `a_θ(t₀)` are returned.
     /// - Throws: `ContinuousDepthError.invalidArgument` for mismatched counts, shapes or
     ///   times; solver failures as `ContinuousDepthError`; the field's own errors.
     public func backpropagate(_ cotangents: [Tensor], through trajectory: Trajectory,

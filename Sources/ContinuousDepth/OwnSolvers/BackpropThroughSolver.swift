@@ -31,6 +31,7 @@ public struct BackpropThroughSolver<Solver: DifferentiableODESolver>: Sendable {
     /// - Parameters:
     ///   - field: the vector field; its own parameters are the point of differentiation.
     ///   - x0: the initial state `[batch, field.dimension]` at `t0`.
+    ///   - t0: the initial time.
     ///   - observationTimes: `τ₁ … τₘ`, ordered away from `t0` (repeats and `t0`
     ///     itself allowed); the solve runs from `t0` to `τₘ`. The same call as
     ///     `ContinuousAdjoint.gradient`, so the two strategies can be swapped.

@@ -18,7 +18,11 @@ public protocol DifferentiableODESolver: ODESolver {
     ///   - field: `f`, evaluated on the whole batch at once.
     ///   - x0: the initial state `[batch, field.dimension]`, finite.
     ///   - theta: the parameters in `field.parameters.names` order; tracked to differentiate.
-    ///   - schedule, events, keepingDenseOutput: as in `ODESolver`.
+    ///   - t0: the initial time.
+    ///   - t1: the final time (the solve runs backwards when `t1 < t0`).
+    ///   - schedule: `.times(τ)` (inside `[t0, t1]`, ordered from `t0`) or `.everyStep`, as in `ODESolver`.
+    ///   - events: the `g(t, x) = 0` to locate; a terminal one stops the solve, as in `ODESolver`.
+    ///   - keepingDenseOutput: keep what `VariableTrajectory.interpolant` needs; `false` leaves it `nil`.
     /// - Returns: the states at the output times (on the tape when the inputs are
     ///   tracked), the cost of the solve, the events and the dense output.
     /// - Throws: as `ODESolver.solve`.

@@ -42,7 +42,10 @@ public struct EmbeddedRungeKuttaSolver: DifferentiableODESolver {
     public let controller: any StepSizeController
 
     /// A solver for `tableau`.
-    /// - Parameter controller: PI with gains 0.7 and 0.4 by default (Hairer's).
+    /// - Parameters:
+    ///   - tableau: an embedded pair with a continuous extension (e.g. `.dormandPrince54`, `.tsitouras54`).
+    ///   - options: tolerances (and their norm), step bounds, step limit and evaluation budget.
+    ///   - controller: PI with gains 0.7 and 0.4 by default (Hairer's).
     /// - Throws: `ContinuousDepthError.invalidOption(name: "tableau", …)` unless the
     ///   tableau has embedded weights and a continuous extension.
     public init(_ tableau: ButcherTableau, options: SolverOptions,

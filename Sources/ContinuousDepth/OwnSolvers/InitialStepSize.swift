@@ -21,7 +21,10 @@ public enum InitialStepSize {
     ///
     /// - Parameters:
     ///   - order: `p`, the order of the method (5 for DOPRI5, as in Hairer's code).
-    ///   - y0: the initial state; `f0 = f(t0, y0)` already evaluated.
+    ///   - tolerance: the error tolerance whose norm `‖·‖` weighs `d0`, `d1` and `d2`.
+    ///   - t0: the initial time.
+    ///   - y0: the initial state.
+    ///   - f0: `f(t0, y0)`, already evaluated, shaped as `y0`.
     ///   - direction: `+1` or `−1`.
     ///   - f: the vector field on plain tensors (one evaluation here).
     /// - Returns: `h > 0`, finite (falls back to `h0` when `f` misbehaves at the probe point).

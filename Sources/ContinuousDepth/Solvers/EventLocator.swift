@@ -29,6 +29,8 @@ public struct EventLocator {
     /// counts), earliest first, ending with the first terminal one if any.
     ///
     /// - Parameters:
+    ///   - t: the time at the start of the accepted step.
+    ///   - tNew: the time at its end (before `t` when integrating backwards).
     ///   - stateAtEnd: `x(tNew)` (so that `g` at the step end is exact).
     ///   - statistics: the solve's statistics so far, for the errors.
     ///   - interpolate: the step's dense output, `t ↦ x(t)` for `t` between `t` and `tNew`.

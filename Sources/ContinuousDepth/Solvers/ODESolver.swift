@@ -21,6 +21,8 @@ public protocol ODESolver: Sendable {
     /// - Parameters:
     ///   - field: `f`, evaluated on the whole batch at once.
     ///   - x0: `[batch, field.dimension]`, finite.
+    ///   - t0: the initial time.
+    ///   - t1: the final time (the solve runs backwards when `t1 < t0`).
     ///   - schedule: `.times(τ)` (inside `[t0, t1]`, ordered from `t0`; the solve
     ///     stops at the last one) or `.everyStep` (the accepted step ends, `t0` first).
     ///   - events: the `g(t, x) = 0` to locate; a terminal one stops the solve, and

@@ -38,7 +38,10 @@ public struct BlockDiagonalJacobian: Sendable {
     /// The blocks of `∂f/∂x` at `(x, t)` with parameters `theta` (constants).
     ///
     /// - Parameters:
+    ///   - field: `f`, whose forward mode (JVP) gives one column of every block per evaluation.
     ///   - x: `[batch, field.dimension]`.
+    ///   - t: the time at which `∂f/∂x` is taken.
+    ///   - theta: the parameters in `field.parameters.names` order, held constant.
     /// - Throws: `ContinuousDepthError.invalidArgument` for a wrongly shaped state; the field's errors.
     public init<Field: VectorField>(of field: Field, at x: Tensor, time t: Double, parameters theta: [Tensor]) throws {
         let d = field.dimension

@@ -12,7 +12,13 @@ public struct RungeKuttaStep {
     ///
     /// Terms with a zero coefficient are skipped, so the explicit Euler step is
     /// exactly `y + h·f(t, y)`, the residual block.
-    /// - Parameter firstStage: `f(t, y)` if already known (FSAL), saving one evaluation.
+    /// - Parameters:
+    ///   - tableau: the explicit method (`a` strictly lower triangular, weights `b`, nodes `c`).
+    ///   - f: the right-hand side `(y, t) ↦ f(t, y)`, returning a variable shaped as `y`.
+    ///   - t: the time at the start of the step.
+    ///   - y: the state `yₙ` at `t`, any shape (a batch `[batch, d]` for the solvers).
+    ///   - h: the step size (negative to step backwards in time).
+    ///   - firstStage: `f(t, y)` if already known (FSAL), saving one evaluation.
     public init(_ tableau: ButcherTableau, field f: (Variable, Double) throws -> Variable,
                 at t: Double, from y: Variable, by h: Double, firstStage: Variable? = nil) throws {
         var k: [Variable] = []
