@@ -1,7 +1,8 @@
 # SPDX-License-Identifier: GPL-3.0-or-later
 # `make run`  — the main job (installs what is missing, builds, runs every paper's quick
 #               reproduction and writes the report to report/index.md).
-# `make test` — the test suite (installs what is missing, builds, tests), then ASan on the
+# `make test` — the layering check, the docs with zero DocC warnings (`make docs`), the test
+#               suite (installs what is missing, builds, tests), then ASan on the
 #               NumPyIO and GSLBridge tests, a short fuzz of the input readers, and last the
 #               MPI tests (Tests/mpi/run.sh: 1, 2 and 4 ranks through scripts/mpirun.sh).
 # `make fuzz` — each libFuzzer harness of Fuzz/ for FUZZ_SECONDS (default 60 s).
@@ -30,6 +31,7 @@ doctor: build
 
 test: deps
 	bash scripts/test-check-layering.sh
+	$(MAKE) docs
 	$(SWIFT) test
 	$(MAKE) test-asan-io
 	$(MAKE) fuzz FUZZ_SECONDS=$(TEST_FUZZ_SECONDS)
@@ -63,6 +65,7 @@ DOC_TARGETS = ResODE TensorCore NumPyIO GSLBridge Training ResidualNets Continuo
 docs: deps
 	python3 scripts/check-doc-snippets.py
 	rm -rf .build-docs/site
+	mkdir -p .build-docs
 	$(SWIFT) package --allow-writing-to-directory .build-docs/site generate-documentation \
 		$(foreach t,$(DOC_TARGETS),--target $(t)) --enable-experimental-combined-documentation \
 		--output-path .build-docs/site --transform-for-static-hosting --warnings-as-errors
