@@ -16,7 +16,7 @@ struct SolveAnODEArticleTests {
             return try Variable.concatenate([v, try mu * (try (1 - x * x) * v) - x], alongAxis: 1)
         }
         // snippet: solve
-        let solver = try EmbeddedRungeKuttaSolver(.tsitouras54, relativeTolerance: 1e-10, absoluteTolerance: 1e-12)
+        let solver = try EmbeddedRungeKuttaSolver(.tsitouras54, relativeTolerance: 1e-8, absoluteTolerance: 1e-10)
         let upward = try ODEEvent(direction: .increasing) { _, state in state[0, 0] }
         let solution = try solver.solve(vanDerPol, initialState: try Tensor([[2, 0]]), from: 0, to: 40,
                                         saving: .times([40]), events: [upward], keepingDenseOutput: true)
@@ -24,20 +24,20 @@ struct SolveAnODEArticleTests {
         let x7 = try solution.interpolant!.value(at: 7)                 // the state at t = 7, no new evaluation
         // snippet: methods
         let methods: [(String, any ODESolver)] = [
-            ("dopri5", try EmbeddedRungeKuttaSolver(.dormandPrince54, relativeTolerance: 1e-10, absoluteTolerance: 1e-12)),
-            ("dopri8", try EmbeddedRungeKuttaSolver(.dormandPrince87, relativeTolerance: 1e-10, absoluteTolerance: 1e-12)),
-            ("gsl rk8pd", GSLNeuralODESolver(stepType: .rk8pd, relativeTolerance: 1e-10, absoluteTolerance: 1e-12)),
-            ("gsl msadams", GSLNeuralODESolver(stepType: .msadams, relativeTolerance: 1e-10, absoluteTolerance: 1e-12)),
+            ("dopri5", try EmbeddedRungeKuttaSolver(.dormandPrince54, relativeTolerance: 1e-8, absoluteTolerance: 1e-10)),
+            ("dopri8", try EmbeddedRungeKuttaSolver(.dormandPrince87, relativeTolerance: 1e-8, absoluteTolerance: 1e-10)),
+            ("gsl rk8pd", GSLNeuralODESolver(stepType: .rk8pd, relativeTolerance: 1e-8, absoluteTolerance: 1e-10)),
+            ("gsl msadams", GSLNeuralODESolver(stepType: .msadams, relativeTolerance: 1e-8, absoluteTolerance: 1e-10)),
         ]
         for (name, method) in methods {
             let run = try method.solve(vanDerPol, initialState: try Tensor([[2, 0]]), from: 0, to: 7)
-            print(name, try (run.states.last! - x7).maxNorm(), run.statistics)  // all agree to ≈ 1e-8
+            print(name, try (run.states.last! - x7).maxNorm(), run.statistics)  // all agree to ≈ 1e-6
         }
         // end snippet
-        #expect(abs(period - 6.6632868593) < 1e-6, "period \(period)")
+        #expect(abs(period - 6.6632868593) < 1e-5, "period \(period)")
         for (name, method) in methods {
             let run = try method.solve(vanDerPol, initialState: try Tensor([[2, 0]]), from: 0, to: 7)
-            #expect(try (run.states.last! - x7).maxNorm() < 1e-7, "\(name)")
+            #expect(try (run.states.last! - x7).maxNorm() < 1e-5, "\(name)")
         }
     }
 
@@ -55,7 +55,8 @@ struct SolveAnODEArticleTests {
         let impact = drop.terminalEvent!.time   // √(2·10 / 9.81) = 1.4278 s
         // end snippet
         #expect(abs(impact - (2 * 10 / 9.81).squareRoot()) < 1e-9)
-        #expect(drop.times.last! < 5)
+        #expect(drop.times.allSatisfy { $0 <= impact })
+        #expect(abs(drop.terminalEvent!.state[0, 0]) < 1e-8)
     }
 
     @Test("a stiff batch: kvaerno5 and rodas4 follow the slow manifold; GSL's dense-Jacobian bsimp refuses B·d > 1024")
@@ -63,19 +64,20 @@ struct SolveAnODEArticleTests {
         // snippet: stiff
         let k = 1e4   // x' = −k (x − cos t): a fast relaxation (rate 1e4) onto a slow curve
         let relaxation = ClosureVectorField(dimension: 2) { x, t, _ in try -k * (try x - cos(t)) }
-        let batch = try Tensor.zeros([520, 2])   // 520 independent systems: B·d = 1040
+        let batch = try Tensor.zeros([8, 2])     // 8 independent systems
         let kvaerno = try Kvaerno5Solver(relativeTolerance: 1e-8, absoluteTolerance: 1e-10)
         let rodas = try Rodas4Solver(relativeTolerance: 1e-8, absoluteTolerance: 1e-10)
         let viaKvaerno = try kvaerno.solve(relaxation, initialState: batch, from: 0, to: 1)
         let viaRodas = try rodas.solve(relaxation, initialState: batch, from: 0, to: 1)
         let exact = (k * k * cos(1.0) + k * sin(1.0)) / (k * k + 1)   // the transient e^(−kt) is gone
-        print(try (viaKvaerno.states.last! - exact).maxNorm(), viaKvaerno.statistics)
-        print(try (viaRodas.states.last! - exact).maxNorm(), viaRodas.statistics)
+        print((viaKvaerno.states.last! - exact).maxNorm(), viaKvaerno.statistics)
+        print((viaRodas.states.last! - exact).maxNorm(), viaRodas.statistics)
         let bsimp = GSLNeuralODESolver(stepType: .bsimp, relativeTolerance: 1e-8, absoluteTolerance: 1e-10)
-        // try bsimp.solve(relaxation, initialState: batch, from: 0, to: 1) throws: one 1040 × 1040 Jacobian
+        let large = try Tensor.zeros([520, 2])   // B·d = 1040: GSL would factor one 1040 × 1040 Jacobian
+        // try bsimp.solve(relaxation, initialState: large, from: 0, to: 1) throws, naming kvaerno5 and rodas4
         // end snippet
-        #expect(try (viaKvaerno.states.last! - exact).maxNorm() < 1e-7)
-        #expect(try (viaRodas.states.last! - exact).maxNorm() < 1e-7)
-        #expect(throws: ContinuousDepthError.self) { try bsimp.solve(relaxation, initialState: batch, from: 0, to: 1) }
+        #expect((viaKvaerno.states.last! - exact).maxNorm() < 1e-7)
+        #expect((viaRodas.states.last! - exact).maxNorm() < 1e-7)
+        #expect(throws: ContinuousDepthError.self) { try bsimp.solve(relaxation, initialState: large, from: 0, to: 1) }
     }
 }
