@@ -21,7 +21,8 @@ struct Eval: ParsableCommand {
         let specData = try readFile(spec, what: "spec")
         let archive = try withContext("weights '\(weights)'") { try NumPy.readArchive(from: URL(fileURLWithPath: weights)) }
         let model = try EvaluableModel.load(spec: specData, weights: archive)
-        let x = try withContext("input '\(input)'") { try NumPy.readArray(from: URL(fileURLWithPath: input)) }
+        let raw = try withContext("input '\(input)'") { try NumPy.readArray(from: URL(fileURLWithPath: input)) }
+        let x = try model.flatteningImages(raw)
         guard x.rank == 2, x.shape[1] == model.dimension else {
             throw CLIError("input: shape \(x.shape) does not match [batch, \(model.dimension)] (spec field 'dim')")
         }
@@ -34,7 +35,7 @@ struct Eval: ParsableCommand {
         }
         let (y, gradients) = try model.evaluateWithGradient(x)
         try NumPy.writeArray(y, to: URL(fileURLWithPath: output))
-        try NumPy.writeArchive(NumPyArchive([("input", gradients[0])] + zip(model.parameterNames, gradients.dropFirst()).map { ($0, $1) }),
+        try NumPy.writeArchive(NumPyArchive([("input", try gradients[0].reshaped(to: raw.shape))] + zip(model.parameterNames, gradients.dropFirst()).map { ($0, $1) }),
                                to: URL(fileURLWithPath: grad))
     }
 }
@@ -65,6 +66,8 @@ struct EvaluableModel {
     let parameterValues: [Tensor]
     /// The final state for inputs and parameters as variables.
     let forward: (Variable, [Variable]) throws -> Variable
+    /// `[C, H, W]` for a model of images, which also accepts `[N, C, H, W]` input.
+    var imageShape: [Int]? = nil
 
     static func load(spec data: Data, weights archive: NumPyArchive) throws -> EvaluableModel {
         guard let object = try? JSONSerialization.jsonObject(with: data) as? [String: Any] else {
@@ -79,8 +82,10 @@ struct EvaluableModel {
                                   forward: { try network.forward($0, parameters: $1) })
         case "node":
             return try NeuralODEModel.load(spec: data, weights: weights)
+        case "conv-resnet":
+            return try ConvolutionalResNetModel.load(spec: data, weights: weights)
         case let other?:
-            throw CLIError("spec field 'model': unknown value '\(other)' (expected resnet, plain or node)")
+            throw CLIError("spec field 'model': unknown value '\(other)' (expected resnet, plain, node or conv-resnet)")
         case nil:
             throw CLIError("spec field 'model' is required")
         }
