@@ -16,14 +16,14 @@ import ResODE
 struct Train: ParsableCommand {
     static let configuration = CommandConfiguration(abstract: "Train a residual, plain or neural-ODE classifier on a dataset.")
 
-    enum Model: String, ExpressibleByArgument, CaseIterable { case resnet, plain, node }
+    enum Model: String, ExpressibleByArgument, CaseIterable { case resnet, plain, node, convResnet = "conv-resnet", convPlain = "conv-plain" }
     enum DatasetName: String, ExpressibleByArgument, CaseIterable { case spirals, circles, moons, spheres, digits }
     enum OptimizerName: String, ExpressibleByArgument, CaseIterable { case adam, sgd }
     enum ScheduleName: String, ExpressibleByArgument, CaseIterable { case constant, cosine, step }
     enum EmbeddingName: String, ExpressibleByArgument, CaseIterable { case pad, linear }
 
     @Option(help: "Body: \(Model.allCases.map(\.rawValue).joined(separator: " | ")).") var model: Model = .resnet
-    @Option(help: "Number of blocks L (resnet/plain).") var depth: Int = 8
+    @Option(help: "Number of blocks L (resnet/plain), or weighted layers 6n + 2 (conv-resnet/conv-plain).") var depth: Int = 8
     @Option(help: "Dataset: \(DatasetName.allCases.map(\.rawValue).joined(separator: " | ")).") var dataset: DatasetName
     @Option(help: "Samples for synthetic datasets.") var samples: Int = 1000
     @Option(help: "Input dimension of the nested-spheres dataset.") var sphereDimension: Int = 2
@@ -51,6 +51,7 @@ struct Train: ParsableCommand {
     @Option(help: "Fraction of samples held out for testing.") var testFraction: Double = 0.25
     @Option(help: "Seed of data, initialisation and shuffling.") var seed: UInt64 = 1
     @Option(help: "Output folder.") var out: String?
+    @Flag(help: "conv-resnet/conv-plain: seeded random crop (padding 1) and horizontal flip of training images.") var augment = false
 
     func run() throws {
         // Validate every option before touching the file system.
@@ -82,6 +83,9 @@ struct Train: ParsableCommand {
             bodyParameters = classifier.body.parameters
             head = Self.headParameters(classifier.parameters, excluding: Set(bodyParameters.names))
             accuracy = metrics.last?.heldOutAccuracy
+        case .convResnet, .convPlain:
+            let result = try ConvolutionalTraining.train(self, trainSet: trainSet, testSet: testSet, trainer: &trainer)
+            (bodySpec, bodyParameters, head, accuracy) = (result.spec, result.weights, [], result.accuracy)
         case .node:
             let result = try NeuralODETraining.train(self, data: data, trainSet: trainSet, testSet: testSet, width: width,
                                                      embedding: embed, trainer: &trainer)
