@@ -48,10 +48,10 @@ struct ConvolutionalEvalTests {
                                            "--input", inputURL.path, "--output", dir.appendingPathComponent("Y.npy").path])
             return (r.status, r.standardError.trimmingCharacters(in: .whitespacesAndNewlines))
         }
-        let withoutOne = NumPyArchive(weights.filter { $0.name != "layer2.0.shortcut.1.running_var" }.map { ($0.name, $0.tensor) })
+        let withoutOne = try NumPyArchive(weights.filter { $0.name != "layer2.0.shortcut.1.running_var" }.map { ($0.name, $0.tensor) })
         var (status, message) = try run(weights: withoutOne)
         #expect(status != 0 && message.contains("layer2.0.shortcut.1.running_var") && !message.contains("\n"), "\(message)")
-        let misShaped = NumPyArchive(weights.map { ($0.name, $0.name == "fc.weight" ? try Tensor.zeros([2, 5]) : $0.tensor) })
+        let misShaped = try NumPyArchive(try weights.map { ($0.name, $0.name == "fc.weight" ? try Tensor.zeros([2, 5]) : $0.tensor) })
         (status, message) = try run(weights: misShaped)
         #expect(status != 0 && message.contains("fc.weight") && message.contains("[2, 5]"), "\(message)")
         let spec = dir.appendingPathComponent("spec.json")
