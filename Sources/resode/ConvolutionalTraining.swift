@@ -26,10 +26,21 @@ enum ConvolutionalTraining {
         return Result(spec: try spec.encodedJSON(), weights: try network.weights, accuracy: metrics.last?.heldOutAccuracy)
     }
 
+    /// The training images of MNIST or CIFAR-10 from `--data-dir`, at most `--samples` of them.
+    static func loadImages(_ command: Train) throws -> ImageDataset {
+        guard let dataDir = command.dataDir else { throw CLIError("--data-dir is required for --dataset \(command.dataset.rawValue)") }
+        let directory = URL(fileURLWithPath: dataDir)
+        return try command.dataset == .mnist
+            ? ImageDataset.mnist(directory: directory, split: .training, limit: command.samples)
+            : ImageDataset.cifar10(directory: directory, split: .training, limit: command.samples)
+    }
+
     static func imageShape(of dataset: Train.DatasetName) throws -> (Int, Int, Int) {
         switch dataset {
         case .digits: return (1, 8, 8)
-        default: throw CLIError("--dataset: conv models need images (digits), got '\(dataset.rawValue)'")
+        case .mnist: return (1, 28, 28)
+        case .cifar10: return (3, 32, 32)
+        default: throw CLIError("--dataset: conv models need images (digits, mnist, cifar10), got '\(dataset.rawValue)'")
         }
     }
 }

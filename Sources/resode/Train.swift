@@ -17,7 +17,7 @@ struct Train: ParsableCommand {
     static let configuration = CommandConfiguration(abstract: "Train a residual, plain or neural-ODE classifier on a dataset.")
 
     enum Model: String, ExpressibleByArgument, CaseIterable { case resnet, plain, node, convResnet = "conv-resnet", convPlain = "conv-plain" }
-    enum DatasetName: String, ExpressibleByArgument, CaseIterable { case spirals, circles, moons, spheres, digits }
+    enum DatasetName: String, ExpressibleByArgument, CaseIterable { case spirals, circles, moons, spheres, digits, mnist, cifar10 }
     enum OptimizerName: String, ExpressibleByArgument, CaseIterable { case adam, sgd }
     enum ScheduleName: String, ExpressibleByArgument, CaseIterable { case constant, cosine, step }
     enum EmbeddingName: String, ExpressibleByArgument, CaseIterable { case pad, linear }
@@ -51,6 +51,8 @@ struct Train: ParsableCommand {
     @Option(help: "Fraction of samples held out for testing.") var testFraction: Double = 0.25
     @Option(help: "Seed of data, initialisation and shuffling.") var seed: UInt64 = 1
     @Option(help: "Output folder.") var out: String?
+    @Option(help: "mnist / cifar10: folder of the IDX files / binary batches (their training images; --samples caps the count).")
+    var dataDir: String?
     @Flag(help: "conv-resnet/conv-plain: seeded random crop (padding 1) and horizontal flip of training images.") var augment = false
 
     func run() throws {
@@ -112,6 +114,7 @@ struct Train: ParsableCommand {
         case .moons: return try Dataset.twoMoons(count: samples, noise: 0.1, seed: seed)
         case .spheres: return try Dataset.nestedSpheres(dimension: sphereDimension, count: samples, seed: seed)
         case .digits: return try Dataset.digits()
+        case .mnist, .cifar10: return try ConvolutionalTraining.loadImages(self).dataset
         }
     }
 

@@ -31,4 +31,18 @@ struct ConvolutionalTrainTests {
         let bad = try ResodeProcess.run(["train", "--model", "conv-plain", "--dataset", "moons", "--out", dir.appendingPathComponent("x").path])
         #expect(bad.status != 0 && bad.standardError.contains("--dataset"))
     }
+
+    @Test("a missing MNIST folder or CIFAR-10 batch is one line naming the file")
+    func missingDataFiles() throws {
+        let dir = try ResodeProcess.temporaryDirectory()
+        defer { try? FileManager.default.removeItem(at: dir) }
+        let mnist = try ResodeProcess.run(["train", "--model", "conv-resnet", "--dataset", "mnist", "--data-dir", dir.path,
+                                           "--out", dir.appendingPathComponent("a").path])
+        #expect(mnist.status != 0 && mnist.standardError.contains("train-images-idx3-ubyte"), "\(mnist.standardError)")
+        let cifar = try ResodeProcess.run(["train", "--model", "conv-resnet", "--dataset", "cifar10", "--data-dir", dir.path,
+                                           "--out", dir.appendingPathComponent("b").path])
+        #expect(cifar.status != 0 && cifar.standardError.contains("data_batch_1.bin"), "\(cifar.standardError)")
+        let noFolder = try ResodeProcess.run(["train", "--model", "conv-resnet", "--dataset", "mnist"])
+        #expect(noFolder.status != 0 && noFolder.standardError.contains("--data-dir"))
+    }
 }
