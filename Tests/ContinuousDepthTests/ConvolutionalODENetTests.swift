@@ -2,6 +2,7 @@
 import Testing
 import TensorCore
 import TestSupport
+import Training
 @testable import ContinuousDepth
 
 @Suite("The convolutional ODE-Net of Chen et al. 2018")
@@ -68,5 +69,24 @@ struct ConvolutionalODENetTests {
             #expect(try adjoint[k].relativeDifference(to: checkpointed[k]) <= 1e-3, "\(k)")
             #expect(try adjoint[k].relativeDifference(to: backprop[k]) <= 2e-2, "\(k)")
         }
+    }
+}
+
+@Suite("The convolutional ODE-Net trains on the digits images")
+struct ConvolutionalODENetTrainingTests {
+    @Test("six epochs of rk4 (2 steps) with backprop reach 70% held-out accuracy on the 8×8 digits (79.5% measured)")
+    func trainsOnDigits() throws {
+        let (train, test) = try ImageDataset.digits().split(testFraction: 0.25, seed: 2)
+        // Two channels per group, as Chen et al.'s 64 channels in 32 groups: with one channel per group the
+        // head's norm and average pooling would leave almost nothing of a 2×2 state.
+        let net = try ConvolutionalODENet(inputChannels: 1, height: 8, width: 8, classes: 10, channels: 8, groups: 4,
+                                          solver: .rungeKutta4Fixed, steps: 2, seed: 1)
+        var parameters = net.parameters
+        var trainer = try Trainer(optimizer: Adam(learningRate: 0.01), epochs: 6, batchSize: 64, seed: 1, progress: .silent)
+        let metrics = try trainer.train(&parameters, on: train.dataset.samples, heldOut: test.dataset.samples) { batch, theta in
+            let logits = try net.forward(Variable(batch.inputs), parameters: theta)
+            return LossEvaluation(loss: try Loss.softmaxCrossEntropy(logits: logits, labels: batch.labels), outputs: logits)
+        }
+        #expect((metrics.last?.heldOutAccuracy ?? 0) >= 0.7, "\(metrics.map { $0.heldOutAccuracy ?? 0 })")
     }
 }

@@ -30,7 +30,8 @@ public struct ConvolutionalODENet: DifferentiableModel {
 
     /// - Throws: `ContinuousDepthError.invalidArgument` when `.backprop` is asked of a GSL solver, or
     ///   for an image smaller than 4×4 or not divisible by 4; `TensorError` for bad channel counts.
-    public init(inputChannels: Int, height: Int, width: Int, classes: Int, channels: Int = 64,
+    /// - Parameter groups: of every group norm, default min(32, channels) (Chen et al.'s code).
+    public init(inputChannels: Int, height: Int, width: Int, classes: Int, channels: Int = 64, groups: Int? = nil,
                 solver: NeuralODESolverChoice = .dormandPrince5, gradientMethod: NeuralODEGradientMethod? = nil,
                 endTime: Double = 1, relativeTolerance: Double = 1e-3, absoluteTolerance: Double = 1e-3, steps: Int = 4,
                 seed: UInt64) throws {
@@ -43,7 +44,7 @@ public struct ConvolutionalODENet: DifferentiableModel {
             throw ContinuousDepthError.invalidArgument("backprop through the solver needs an own solver; GSL's \(type.rawValue) takes the adjoint")
         }
         var g = SeededGenerator(seed: seed)
-        let groups = Swift.min(32, channels)
+        let groups = groups ?? Swift.min(32, channels)
         func norm(_ prefix: String) throws -> any Layer {
             let scale = try Tensor.ones([channels]), shift = try Tensor.zeros([channels])
             return try GroupNormalizationLayer(groups: groups, prefix: prefix, scale: scale, shift: shift)
@@ -59,7 +60,7 @@ public struct ConvolutionalODENet: DifferentiableModel {
             Convolution2DLayer(inputChannels: channels, outputChannels: channels, kernel: ImageSize(4), stride: ImageSize(2),
                                padding: ImageSize(1), prefix: "stem.conv3.", using: &g),
         ])
-        field = try ConvolutionalVectorField(channels: channels, height: height / 4, width: width / 4, seed: g.next())
+        field = try ConvolutionalVectorField(channels: channels, height: height / 4, width: width / 4, groups: groups, seed: g.next())
         head = try SequentialLayers([norm("head.norm."), relu, FunctionLayer("global average pool") { x, _ in try x.globalAveragePool() },
                                      LinearLayer(inputs: channels, outputs: classes, prefix: "fc.", using: &g)])
         var list = ParameterList()

@@ -7,7 +7,8 @@ import TensorCore
 ///     f(x, t) = GN₃(conv₂([ReLU(GN₂(conv₁([ReLU(GN₁(x)), t]))), t]))
 /// on states of `C` channels `H × W`, where `[·, t]` appends a channel filled with
 /// the time t, conv are 3×3 (padding 1, with bias) from `C + 1` to `C` channels and
-/// GN is group normalisation with min(32, C) groups (Wu & He 2018). Group
+/// GN is group normalisation with G groups, min(32, C) by default as in Chen et al.'s
+/// code (Wu & He 2018; C = 64 there, so two channels per group). Group
 /// normalisation acts per sample, so the rows of a batch stay independent ODEs,
 /// as `VectorField` requires. States are the flattened rows `[batch, C·H·W]`.
 ///
@@ -17,17 +18,18 @@ public struct ConvolutionalVectorField: VectorField {
     public let channels: Int
     public let height: Int
     public let width: Int
+    public let groups: Int
     public var parameters: ParameterList
     public var dimension: Int { channels * height * width }
-    var groups: Int { Swift.min(32, channels) }
 
-    /// - Throws: `TensorError.invalidArgument` for non-positive sizes, or channels that
-    ///   min(32, C) groups do not divide.
-    public init(channels: Int, height: Int, width: Int, seed: UInt64) throws {
-        guard channels >= 1, height >= 1, width >= 1, channels % Swift.min(32, channels) == 0 else {
+    /// - Throws: `TensorError.invalidArgument` for non-positive sizes, or channels that the groups do not divide.
+    public init(channels: Int, height: Int, width: Int, groups: Int? = nil, seed: UInt64) throws {
+        let groups = groups ?? Swift.min(32, channels)
+        guard channels >= 1, height >= 1, width >= 1, groups >= 1, channels % groups == 0 else {
             throw TensorError.invalidArgument(operation: "ConvolutionalVectorField",
-                                              reason: "needs positive sizes and channels divisible by min(32, C), got \(channels)×\(height)×\(width)")
+                                              reason: "needs positive sizes and \(groups) groups dividing the channels, got \(channels)×\(height)×\(width)")
         }
+        self.groups = groups
         var generator = SeededGenerator(seed: seed)
         var list = ParameterList()
         func norm(_ name: String) throws {
