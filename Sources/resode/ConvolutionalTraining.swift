@@ -28,14 +28,15 @@ enum ConvolutionalTraining {
 
     /// The training images of MNIST or CIFAR-10 from `--data-dir`, at most `--samples` of them.
     static func loadImages(_ command: Train) throws -> ImageDataset {
-        guard let dataDir = command.dataDir else { throw CLIError("--data-dir is required for --dataset \(command.dataset.rawValue)") }
+        guard let dataDir = command.dataDir else { throw CLIError("--data-dir is required for --dataset \(command.dataset?.rawValue ?? "")") }
         let directory = URL(fileURLWithPath: dataDir)
         return try command.dataset == .mnist
             ? ImageDataset.mnist(directory: directory, split: .training, limit: command.samples)
             : ImageDataset.cifar10(directory: directory, split: .training, limit: command.samples)
     }
 
-    static func imageShape(of dataset: Train.DatasetName) throws -> (Int, Int, Int) {
+    static func imageShape(of dataset: Train.DatasetName?) throws -> (Int, Int, Int) {
+        guard let dataset else { throw CLIError("--dataset is required (digits, mnist or cifar10 for conv models)") }
         switch dataset {
         case .digits: return (1, 8, 8)
         case .mnist: return (1, 28, 28)

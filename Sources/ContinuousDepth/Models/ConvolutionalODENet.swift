@@ -107,8 +107,15 @@ public struct ConvolutionalODENet: DifferentiableModel {
             counter.addForward(trajectory.statistics.functionEvaluations)
             return try tracked ? adjointOperation(x, theta, field, trajectory) : Variable(trajectory.states[trajectory.states.count - 1])
         }
-        let own: any DifferentiableODESolver = try solver.fixedStepTableau.map { try FixedStepSolver($0, stepCount: steps) }
-            ?? DormandPrince54Solver(relativeTolerance: relativeTolerance, absoluteTolerance: absoluteTolerance)
+        let own: any DifferentiableODESolver
+        if let tableau = solver.fixedStepTableau {
+            own = try FixedStepSolver(tableau, stepCount: steps)
+        } else if let tableau = solver.adaptiveTableau {
+            own = try EmbeddedRungeKuttaSolver(tableau, relativeTolerance: relativeTolerance, absoluteTolerance: absoluteTolerance)
+        } else {
+            throw ContinuousDepthError.invalidOption(
+                name: "solver", reason: "the conv ODE-Net runs on the explicit own schemes and the GSL steppers; got \(solver)")
+        }
         if gradientMethod == .backprop || !tracked {
             let trajectory = try own.solve(field, initialState: x, parameters: theta, from: 0, to: endTime, saving: .times([endTime]))
             counter.addForward(trajectory.statistics.functionEvaluations)
