@@ -180,7 +180,7 @@ struct Train: ParsableCommand {
             let encoder = JSONEncoder()
             encoder.outputFormatting = [.prettyPrinted, .sortedKeys]
             bodySpec = try encoder.encode(spec)
-            bodyParameters = classifier.body.parameters
+            bodyParameters = try classifier.body.parameters
             head = Self.headParameters(classifier.parameters, excluding: Set(bodyParameters.names))
         case .node:
             let result = try NeuralODETraining.train(self, data: data, trainSet: trainSet, testSet: testSet, width: width,
@@ -259,7 +259,7 @@ enum NeuralODETraining {
             defer { counter.reset() }
             return ["forward_evaluations": Double(counter.forward), "backward_evaluations": Double(counter.backward)]
         }
-        let body = classifier.body.parameters
+        let body = try classifier.body.parameters
         return Result(spec: try spec.encodedJSON(), body: body,
                       head: Train.headParameters(classifier.parameters, excluding: Set(body.names)),
                       metrics: metrics)

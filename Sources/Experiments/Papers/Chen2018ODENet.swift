@@ -182,7 +182,8 @@ public struct Chen2018ODENet: Paper {
     /// The trained ODE-Net re-solved at each tolerance: forward and backward NFE on one batch,
     /// the error of x(1) against a tight reference, and the test error.
     func toleranceSweep(of trained: Classifier<NeuralODEBlock>, settings s: Settings, on test: Dataset) throws -> [ToleranceResult] {
-        let weights = Dictionary(uniqueKeysWithValues: zip(trained.body.parameters.names, trained.body.parameters.values))
+        let trainedBody = try trained.body
+        let weights = Dictionary(uniqueKeysWithValues: zip(trainedBody.parameters.names, trainedBody.parameters.values))
         func classifier(tolerance: Double) throws -> Classifier<NeuralODEBlock> {
             let spec = try NeuralODESpec(dimension: s.width, hidden: s.hidden, solver: .dormandPrince5,
                                          relativeTolerance: tolerance, absoluteTolerance: tolerance)
@@ -197,7 +198,7 @@ public struct Chen2018ODENet: Paper {
         let reference = try classifier(tolerance: 1e-10).body(z0)
         return try s.tolerances.map { tolerance in
             let c = try classifier(tolerance: tolerance)
-            let counter = c.body.counter
+            let counter = try c.body.counter
             counter.reset()
             let state = try c.body(z0)
             let forward = counter.forward
