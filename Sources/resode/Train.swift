@@ -132,9 +132,11 @@ struct Train: ParsableCommand {
     /// The options of an interrupted run, parsed again from the arguments its run.json recorded.
     static func recorded(in folder: RunFolder) throws -> (Train, [String]) {
         let url = folder.staging.appendingPathComponent("run.json")
-        guard let data = try? Data(contentsOf: url),
-              let object = try? JSONSerialization.jsonObject(with: data) as? [String: Any],
-              let arguments = object["arguments"] as? [String] else {
+        let object: Any
+        do { object = try JSONSerialization.jsonObject(with: try Data(contentsOf: url)) } catch {
+            throw CLIError("--resume: cannot read '\(url.path)': \(JSONMemberScan.parserMessage(error))")
+        }
+        guard let arguments = (object as? [String: Any])?["arguments"] as? [String] else {
             throw CLIError("--resume: '\(url.path)' does not record the run's arguments")
         }
         do { return (try Train.parse(arguments), arguments) } catch {
