@@ -89,7 +89,7 @@ struct Demo: ParsableCommand {
         var generator = SeededGenerator(seed: 11)
         let x0 = try Tensor.randomNormal([4, 3], using: &generator)
         var results: [(String, Tensor)] = []
-        for (name, solver, method) in [("backprop through dopri5", NeuralODESolverChoice.dormandPrince5, NeuralODEGradientMethod.backprop),
+        for (name, solver, method) in [("backprop through dopri5", NeuralODESolverChoice.dormandPrince54, NeuralODEGradientMethod.backprop),
                                        ("continuous adjoint (rkf45)", .gsl(.rkf45), .adjoint)] {
             let spec = try NeuralODESpec(dimension: 3, hidden: 8, solver: solver, relativeTolerance: 1e-10, absoluteTolerance: 1e-10)
             let block = try NeuralODEBlock(spec: spec, gradientMethod: method, seed: 12)

@@ -150,7 +150,7 @@ public struct Chen2018ODENet: Paper {
 
         progress("training the ODE-Net (dopri5, adjoint, rtol = atol = \(s.trainingTolerance)), \(s.epochs) epochs")
         let clock = Stopwatch()
-        let odeSpec = try NeuralODESpec(dimension: s.width, hidden: s.hidden, solver: .dormandPrince5,
+        let odeSpec = try NeuralODESpec(dimension: s.width, hidden: s.hidden, solver: .dormandPrince54,
                                         relativeTolerance: s.trainingTolerance, absoluteTolerance: s.trainingTolerance)
         let block = try NeuralODEBlock(spec: odeSpec, gradientMethod: .adjoint, seed: s.seed)
         var classifier = try Classifier(inputWidth: inputs, stateWidth: s.width, outputs: classes, embedding: .linear,
@@ -185,7 +185,7 @@ public struct Chen2018ODENet: Paper {
         let trainedBody = try trained.body
         let weights = Dictionary(uniqueKeysWithValues: zip(trainedBody.parameters.names, trainedBody.parameters.values))
         func classifier(tolerance: Double) throws -> Classifier<NeuralODEBlock> {
-            let spec = try NeuralODESpec(dimension: s.width, hidden: s.hidden, solver: .dormandPrince5,
+            let spec = try NeuralODESpec(dimension: s.width, hidden: s.hidden, solver: .dormandPrince54,
                                          relativeTolerance: tolerance, absoluteTolerance: tolerance)
             var c = try Classifier(inputWidth: trained.inputWidth, stateWidth: trained.stateWidth, outputs: test.classCount, embedding: .linear,
                                    body: try NeuralODEBlock(spec: spec, gradientMethod: .adjoint, weights: weights), seed: s.seed)
