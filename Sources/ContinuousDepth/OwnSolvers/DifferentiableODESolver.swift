@@ -65,5 +65,5 @@ func checkSolveArguments<Field: VectorField>(_ field: Field, initialState x0: Va
         throw ContinuousDepthError.invalidArgument(
             "the field has \(field.parameters.count) parameter tensors (\(field.parameters.names)); got \(theta.count)")
     }
-    guard x0.value.isEntirelyFinite else { throw ContinuousDepthError.nonFinite(time: t0, statistics: SolverStatistics()) }
+    guard x0.value.isFinite else { throw ContinuousDepthError.nonFinite(time: t0, statistics: SolverStatistics()) }
 }
