@@ -55,7 +55,7 @@ let package = Package(
         .target(name: "TestSupport", dependencies: ["TensorCore"], path: "Tests/TestSupport"),
         .testTarget(name: "TensorCoreTests", dependencies: ["TensorCore", "TestSupport"]),
         .testTarget(name: "NumPyIOTests", dependencies: ["NumPyIO", "TensorCore"], resources: [.copy("Fixtures")]),
-        .testTarget(name: "GSLBridgeTests", dependencies: ["GSLBridge"]),
+        .testTarget(name: "GSLBridgeTests", dependencies: ["GSLBridge", "TensorCore"]),
         .testTarget(name: "MessagePassingTests", dependencies: ["MessagePassing"]),
         .testTarget(name: "ResidualNetsTests", dependencies: ["ResidualNets", "TensorCore", "Training", "TestSupport"]),
         .testTarget(name: "TrainingTests", dependencies: ["Training", "TensorCore", "TestSupport"]),

@@ -135,9 +135,11 @@ struct Train: ParsableCommand {
     /// The options of an interrupted run, parsed again from the arguments its run.json recorded.
     static func recorded(in folder: RunFolder) throws -> (Train, [String]) {
         let url = folder.staging.appendingPathComponent("run.json")
-        guard let data = try? Data(contentsOf: url),
-              let object = try? JSONSerialization.jsonObject(with: data) as? [String: Any],
-              let arguments = object["arguments"] as? [String] else {
+        let object: Any
+        do { object = try JSONSerialization.jsonObject(with: try Data(contentsOf: url)) } catch {
+            throw CLIError("--resume: cannot read '\(url.path)': \(JSONMemberScan.parserMessage(error))")
+        }
+        guard let arguments = (object as? [String: Any])?["arguments"] as? [String] else {
             throw CLIError("--resume: '\(url.path)' does not record the run's arguments")
         }
         do { return (try Train.parse(arguments), arguments) } catch {
@@ -183,7 +185,7 @@ struct Train: ParsableCommand {
             let encoder = JSONEncoder()
             encoder.outputFormatting = [.prettyPrinted, .sortedKeys]
             bodySpec = try encoder.encode(spec)
-            bodyParameters = classifier.body.parameters
+            bodyParameters = try classifier.body.parameters
             head = Self.headParameters(classifier.parameters, excluding: Set(bodyParameters.names))
         case .convResnet, .convPlain:
             let result = try ConvolutionalTraining.train(self, trainSet: trainSet, testSet: testSet, trainer: &trainer)
@@ -266,7 +268,7 @@ enum NeuralODETraining {
             defer { counter.reset() }
             return ["forward_evaluations": Double(counter.forward), "backward_evaluations": Double(counter.backward)]
         }
-        let body = classifier.body.parameters
+        let body = try classifier.body.parameters
         return Result(spec: try spec.encodedJSON(), body: body,
                       head: Train.headParameters(classifier.parameters, excluding: Set(body.names)),
                       metrics: metrics)
