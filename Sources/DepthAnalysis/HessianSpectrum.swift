@@ -35,7 +35,7 @@ public struct HessianSpectrum: Sendable, Equatable {
         let (value, gradient) = try op.valueAndGradient()
         let flat = try op.layout.flatten(parameters)
         let h = try hessian(at: flat) { v in try loss(try op.layout.unflatten(v)) }
-        guard h.scalars.allSatisfy(\.isFinite) else { throw AnalysisError.nonFinite(what: "the Hessian") }
+        guard h.isFinite else { throw AnalysisError.nonFinite(what: "the Hessian") }
         let n = op.dimension
         let decomposition = try GSLLinearAlgebra.symmetricEigendecomposition(of: h.scalars, rows: n, columns: n)
         self.loss = value

@@ -24,14 +24,15 @@ public enum JSONKind: String, Sendable, Equatable {
 public enum JSONMemberScan {
     /// What is wrong with a document.
     public enum Problem: Error, Equatable, Sendable, CustomStringConvertible {
-        case invalidJSON
+        /// The parser's own account of what is wrong (e.g. where the document ends early).
+        case invalidJSON(detail: String)
         case notAnObject
         case duplicateKey(String)
         case tooDeep(limit: Int)
 
         public var description: String {
             switch self {
-            case .invalidJSON: return "not valid JSON (UTF-8)"
+            case let .invalidJSON(detail): return "not valid JSON (UTF-8): \(detail)"
             case .notAnObject: return "the document must be a JSON object"
             case let .duplicateKey(key): return "key '\(key)' appears more than once"
             case let .tooDeep(limit): return "nested more than \(limit) levels deep"
@@ -46,10 +47,10 @@ public enum JSONMemberScan {
     /// - Throws: `Problem` for invalid JSON, a document that is not an object, a key repeated
     ///   in any object, or nesting deeper than `depthLimit`.
     public static func topLevelMembers(of data: Data) throws -> [(key: String, kind: JSONKind)] {
-        guard (try? JSONSerialization.jsonObject(with: data)) != nil else { throw Problem.invalidJSON }
+        do { _ = try JSONSerialization.jsonObject(with: data) } catch { throw Problem.invalidJSON(detail: parserMessage(error)) }
         // JSONSerialization also reads UTF-16 and UTF-32; a spec is UTF-8 (a BOM is skipped).
         var bytes = [UInt8](data)
-        guard !bytes.contains(0) else { throw Problem.invalidJSON }
+        guard !bytes.contains(0) else { throw Problem.invalidJSON(detail: "the document is not UTF-8 (it contains NUL bytes)") }
         if bytes.starts(with: [0xEF, 0xBB, 0xBF]) { bytes.removeFirst(3) }
         enum Frame { case object(Set<String>), array }
         var stack: [Frame] = []
@@ -109,9 +110,18 @@ public enum JSONMemberScan {
     /// A key's text; escapes (`\u0061`, `\"`) are decoded so that `"a"` and `"\u0061"` count as one key.
     static func keyString(_ quoted: ArraySlice<UInt8>, escaped: Bool) throws -> String {
         guard escaped else { return String(decoding: quoted.dropFirst().dropLast(), as: UTF8.self) }
-        guard let s = try? JSONSerialization.jsonObject(with: Data(quoted), options: .fragmentsAllowed) as? String else {
-            throw Problem.invalidJSON
+        let value: Any
+        do { value = try JSONSerialization.jsonObject(with: Data(quoted), options: .fragmentsAllowed) } catch {
+            throw Problem.invalidJSON(detail: "key \(String(decoding: quoted, as: UTF8.self)): \(parserMessage(error))")
+        }
+        guard let s = value as? String else {
+            throw Problem.invalidJSON(detail: "key \(String(decoding: quoted, as: UTF8.self)) is not a string")
         }
         return s
+    }
+
+    /// The parser's description of a `JSONSerialization` error (its debug description when given).
+    public static func parserMessage(_ error: Error) -> String {
+        (error as NSError).userInfo[NSDebugDescriptionErrorKey] as? String ?? "\(error)"
     }
 }

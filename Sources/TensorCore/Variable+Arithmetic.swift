@@ -59,10 +59,10 @@ extension Variable {
                           forward: arithmeticKernel(a, b, .divide))
     }
 
-    /// Negation: `ẏ = −ẋ`, `x̄ = −ȳ`.
-    public static prefix func - (x: Variable) -> Variable {
-        // Cannot fail: one input, no shapes to match.
-        (try? x.scaled(by: -1)) ?? Variable(-x.value)
+    /// Negation: `ẏ = −ẋ`, `x̄ = −ȳ`. Throws like every recorded operation (e.g. when
+    /// recording on a finished tape) rather than returning an untracked constant.
+    public static prefix func - (x: Variable) throws -> Variable {
+        try x.scaled(by: -1)
     }
 
     /// `c·x`: `ẏ = c·ẋ`, `x̄ = c·ȳ`.

@@ -30,6 +30,8 @@ extension Variable {
     /// `Wᵀ` stored row-major: OpenBLAS's small-matrix kernels take that layout
     /// (x·Wᵀ as given goes through its packing kernel, 1.3–2× slower at these sizes).
     static func linearKernel(rows: Int, inputs: Int, outputs: Int, hasBias: Bool, constantWeight: Tensor?) -> ForwardKernel {
+        // Without a constant rank-2 weight (transposing fails only for other ranks, which
+        // `linear` has rejected already) the untransposed kernel gives the same values, slower.
         guard let constantWeight, let transposed = try? constantWeight.permuted([1, 0]) else {
             return ForwardKernel { p, y in
                 Tensor.linear(p[0], p[1], hasBias ? p[2] : nil, into: y, rows: rows, inputs: inputs, outputs: outputs)

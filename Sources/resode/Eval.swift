@@ -47,9 +47,9 @@ struct Eval: ParsableCommand {
         }
         try requireRegularInput(input, what: "input")
         let inputLimits = NumPyReadLimits(maximumBytes: Int(min(budget.memoryBytes, Double(Int.max / 2))))
-        let x = try withContext("input '\(input)'") { try NumPy.readArray(from: URL(fileURLWithPath: input), limits: inputLimits) }
+        let raw = try withContext("input '\(input)'") { try NumPy.readArray(from: URL(fileURLWithPath: input), limits: inputLimits) }
         if let cost {
-            let batch = Double(x.shape.first ?? 1)
+            let batch = Double(raw.shape.first ?? 1)
             try budget.requireMemory(cost.evaluationBytes(batch: batch, gradient: grad != nil),
                                      for: grad != nil ? "evaluating and differentiating \(Int(batch)) inputs (the autodiff tape)"
                                                       : "evaluating \(Int(batch)) inputs")
@@ -64,6 +64,7 @@ struct Eval: ParsableCommand {
             }
         }
         let model = try EvaluableModel.load(spec: specData, weights: archive)
+        let x = try model.flatteningImages(raw)
         guard x.rank == 2, x.shape[1] == model.dimension else {
             throw CLIError("input: shape \(x.shape) does not match [batch, \(model.dimension)] (spec field 'dim')")
         }
@@ -78,7 +79,7 @@ struct Eval: ParsableCommand {
         }
         let (y, gradients) = try model.evaluateWithGradient(x)
         try model.requireFinite(y, what: "output")
-        let named = [("input", gradients[0])] + zip(model.parameterNames, gradients.dropFirst()).map { ($0, $1) }
+        let named = [("input", try gradients[0].reshaped(to: raw.shape))] + zip(model.parameterNames, gradients.dropFirst()).map { ($0, $1) }
         for (name, g) in named { try model.requireFinite(g, what: "gradient '\(name)'") }
         try OutputTarget.writeAll([(outputTarget, NumPy.encodeArray(y)),
                                    (gradTarget, NumPy.encodeArchive(NumPyArchive(named)))])
@@ -145,6 +146,8 @@ struct EvaluableModel {
     let parameterValues: [Tensor]
     /// The final state for inputs and parameters as variables.
     let forward: (Variable, [Variable]) throws -> Variable
+    /// `[C, H, W]` for a model of images, which also accepts `[N, C, H, W]` input.
+    var imageShape: [Int]? = nil
 
     static func load(spec data: Data, weights archive: NumPyArchive) throws -> EvaluableModel {
         let weights = Dictionary(archive.map { ($0.name, $0.tensor) }, uniquingKeysWith: { first, _ in first })
@@ -156,8 +159,10 @@ struct EvaluableModel {
                                   forward: { try network.forward($0, parameters: $1) })
         case "node":
             return try NeuralODEModel.load(spec: data, weights: weights)
+        case "conv-resnet":
+            return try ConvolutionalResNetModel.load(spec: data, weights: weights)
         case let other:
-            throw CLIError("spec field 'model': unknown value '\(other)' (expected resnet, plain or node)")
+            throw CLIError("spec field 'model': unknown value '\(other)' (expected resnet, plain, node or conv-resnet)")
         }
     }
 

@@ -18,7 +18,12 @@ extension EvaluableModel {
         }
         guard let model = members.first(where: { $0.key == "model" }) else { throw CLIError("spec field 'model' is required") }
         guard model.kind == .string else { throw CLIError("spec field 'model' must be a string, got \(model.kind.withArticle)") }
-        guard let object = try? JSONSerialization.jsonObject(with: data) as? [String: Any], let name = object["model"] as? String else {
+        // The scan above has parsed the document already; a failure here is reported as itself.
+        let object: Any
+        do { object = try JSONSerialization.jsonObject(with: data) } catch {
+            throw CLIError("spec: not valid JSON (UTF-8): \(JSONMemberScan.parserMessage(error))")
+        }
+        guard let name = (object as? [String: Any])?["model"] as? String else {
             throw CLIError("spec field 'model' must be a string")
         }
         return name

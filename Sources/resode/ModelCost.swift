@@ -57,3 +57,18 @@ struct ModelCost {
         return 2 * parameterBytes + states + (gradient ? tapeBytes(batch: batch) + 8 * parameters : 8 * batch * (hidden + dimension) * 4)
     }
 }
+
+extension ModelCost {
+    /// A CIFAR-style ResNet-(6n+2) on `channels × height × width` images (widths 16/32/64):
+    ///
+    ///     parameters ≈ 9·C·16 + Σ_stages n·2·9·w² + 64·classes,   evaluations = 6n + 2 layers,
+    ///     tape per sample and layer ≈ the widest activation, 16·H·W, kept a few times over.
+    init(convolutionalDepth depth: Int, channels: Int, height: Int, width: Int, classes: Int) {
+        let n = Double(max(depth - 2, 0) / 6), c = Double(channels)
+        parameters = 9 * c * 16 + [16.0, 32, 64].reduce(0) { $0 + n * 2 * 9 * $1 * $1 } + 64 * Double(classes)
+        tensors = 6 * Double(depth)
+        evaluations = Double(depth)
+        let activation = 16 * Double(height) * Double(width)
+        (dimension, hidden) = (activation, activation)
+    }
+}

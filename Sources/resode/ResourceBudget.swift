@@ -10,7 +10,7 @@ import Foundation
 ///  - work: the vector-field evaluations of one forward pass (depth × stages of a residual
 ///    network, steps × stages of a fixed-step neural ODE) must not exceed
 ///    `--max-evaluations` (default 1 000 000). Adaptive solvers stop on their own after
-///    100 000 steps (`DormandPrince54Solver.maximumSteps`, `GSLNeuralODESolver.maximumSteps`).
+///    100 000 attempted steps (the default `SolverOptions.maximumSteps`).
 ///
 /// A refused run is a one-line error naming the quantity, its estimate and the limit,
 /// never a failed allocation.

@@ -62,6 +62,8 @@ extension Train {
         switch dataset {
         case .spheres: return sphereDimension
         case .digits: return 64
+        case .mnist: return 784
+        case .cifar10: return 3072
         default: return 2
         }
     }
@@ -76,7 +78,7 @@ extension Train {
         }
     }
 
-    var classCount: Int { dataset == .digits ? 10 : 2 }
+    var classCount: Int { [.digits, .mnist, .cifar10].contains(dataset) ? 10 : 2 }
     var sampleCount: Int { dataset == .digits ? 1797 : samples }
 
     /// The state width: `--dim`, else the input width (zero padding) or 16 (digits with a linear embedding).
@@ -89,6 +91,9 @@ extension Train {
             return ModelCost(try ResidualNetworkSpec(kind: model == .resnet ? .resnet : .plain, dimension: stateWidth, hidden: hidden,
                                                      activation: parseActivation(), depth: depth, stepSize: stepSize,
                                                      scheme: parseScheme(), tied: tied))
+        case .convResnet, .convPlain:
+            let (channels, height, width) = try ConvolutionalTraining.imageShape(of: dataset)
+            return ModelCost(convolutionalDepth: depth, channels: channels, height: height, width: width, classes: classCount)
         case .node:
             return ModelCost(try NeuralODESpec(dimension: stateWidth, hidden: hidden, activation: parseActivation(), endTime: t1,
                                                solver: NeuralODESolverChoice(name: solver), relativeTolerance: rtol,

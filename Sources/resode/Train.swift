@@ -21,14 +21,14 @@ import ResODE
 struct Train: ParsableCommand {
     static let configuration = CommandConfiguration(abstract: "Train a residual, plain or neural-ODE classifier on a dataset.")
 
-    enum Model: String, ExpressibleByArgument, CaseIterable { case resnet, plain, node }
-    enum DatasetName: String, ExpressibleByArgument, CaseIterable { case spirals, circles, moons, spheres, digits }
+    enum Model: String, ExpressibleByArgument, CaseIterable { case resnet, plain, node, convResnet = "conv-resnet", convPlain = "conv-plain" }
+    enum DatasetName: String, ExpressibleByArgument, CaseIterable { case spirals, circles, moons, spheres, digits, mnist, cifar10 }
     enum OptimizerName: String, ExpressibleByArgument, CaseIterable { case adam, sgd }
     enum ScheduleName: String, ExpressibleByArgument, CaseIterable { case constant, cosine, step }
     enum EmbeddingName: String, ExpressibleByArgument, CaseIterable { case pad, linear }
 
     @Option(help: "Body: \(Model.allCases.map(\.rawValue).joined(separator: " | ")).") var model: Model = .resnet
-    @Option(parsing: .unconditional, help: "Number of blocks L (resnet/plain).") var depth: Int = 8
+    @Option(parsing: .unconditional, help: "Number of blocks L (resnet/plain), or weighted layers 6n + 2 (conv-resnet/conv-plain).") var depth: Int = 8
     @Option(help: "Dataset: \(DatasetName.allCases.map(\.rawValue).joined(separator: " | ")).") var dataset: DatasetName?
     @Option(parsing: .unconditional, help: "Samples for synthetic datasets.") var samples: Int = 1000
     @Option(parsing: .unconditional, help: "Input dimension of the nested-spheres dataset.") var sphereDimension: Int = 2
@@ -67,6 +67,9 @@ struct Train: ParsableCommand {
     @Option(help: "Most vector-field evaluations allowed in one forward pass.") var maxEvaluations: Int = ResourceBudget.defaultEvaluations
     @Option(help: "Data-parallel blocks per batch (on under mpirun with more than one rank, default B = 8); the trained weights are bit-identical for every rank count with the same B.")
     var blocksPerBatch: Int?
+    @Option(help: "mnist / cifar10: folder of the IDX files / binary batches (their training images; --samples caps the count).")
+    var dataDir: String?
+    @Flag(help: "conv-resnet/conv-plain: seeded random crop (padding 1) and horizontal flip of training images.") var augment = false
 
     func run() throws {
         let world = try ProcessGroup.world()
@@ -132,9 +135,11 @@ struct Train: ParsableCommand {
     /// The options of an interrupted run, parsed again from the arguments its run.json recorded.
     static func recorded(in folder: RunFolder) throws -> (Train, [String]) {
         let url = folder.staging.appendingPathComponent("run.json")
-        guard let data = try? Data(contentsOf: url),
-              let object = try? JSONSerialization.jsonObject(with: data) as? [String: Any],
-              let arguments = object["arguments"] as? [String] else {
+        let object: Any
+        do { object = try JSONSerialization.jsonObject(with: try Data(contentsOf: url)) } catch {
+            throw CLIError("--resume: cannot read '\(url.path)': \(JSONMemberScan.parserMessage(error))")
+        }
+        guard let arguments = (object as? [String: Any])?["arguments"] as? [String] else {
             throw CLIError("--resume: '\(url.path)' does not record the run's arguments")
         }
         do { return (try Train.parse(arguments), arguments) } catch {
@@ -180,8 +185,11 @@ struct Train: ParsableCommand {
             let encoder = JSONEncoder()
             encoder.outputFormatting = [.prettyPrinted, .sortedKeys]
             bodySpec = try encoder.encode(spec)
-            bodyParameters = classifier.body.parameters
+            bodyParameters = try classifier.body.parameters
             head = Self.headParameters(classifier.parameters, excluding: Set(bodyParameters.names))
+        case .convResnet, .convPlain:
+            let result = try ConvolutionalTraining.train(self, trainSet: trainSet, testSet: testSet, trainer: &trainer)
+            (bodySpec, bodyParameters, head, metrics) = (result.spec, result.weights, [], result.metrics)
         case .node:
             let result = try NeuralODETraining.train(self, data: data, trainSet: trainSet, testSet: testSet, width: width,
                                                      embedding: embed, trainer: &trainer)
@@ -207,6 +215,7 @@ struct Train: ParsableCommand {
         case .moons: return try Dataset.twoMoons(count: samples, noise: 0.1, seed: seed)
         case .spheres: return try Dataset.nestedSpheres(dimension: sphereDimension, count: samples, seed: seed)
         case .digits: return try Dataset.digits()
+        case .mnist, .cifar10: return try ConvolutionalTraining.loadImages(self).dataset
         }
     }
 
@@ -259,7 +268,7 @@ enum NeuralODETraining {
             defer { counter.reset() }
             return ["forward_evaluations": Double(counter.forward), "backward_evaluations": Double(counter.backward)]
         }
-        let body = classifier.body.parameters
+        let body = try classifier.body.parameters
         return Result(spec: try spec.encodedJSON(), body: body,
                       head: Train.headParameters(classifier.parameters, excluding: Set(body.names)),
                       metrics: metrics)

@@ -12,7 +12,7 @@ func specGradientField() throws {
     #expect(spec.gradient == .checkpointed && spec.gradientMethod == .checkpointed)
     #expect(try NeuralODESpec.decode(json: spec.encodedJSON()) == spec)
     #expect(try NeuralODESpec(dimension: 2, hidden: 4, solver: .gsl(.rkf45)).gradientMethod == .adjoint)
-    #expect(try NeuralODESpec(dimension: 2, hidden: 4, solver: .tsitouras5).gradientMethod == .backprop)
+    #expect(try NeuralODESpec(dimension: 2, hidden: 4, solver: .tsitouras54).gradientMethod == .backprop)
     #expect {
         _ = try NeuralODESpec.decode(json: Data(#"{"model": "node", "dim": 2, "hidden": 4, "gradient": "magic"}"#.utf8))
     } throws: { error in

@@ -42,7 +42,7 @@ struct ResNetToODEConvergenceTests {
     func convergenceOrder(_ scheme: BlockScheme, depths: [Int], expected: ClosedRange<Double>) throws {
         let flow = try reference()
         let errors = try depths.map { try (network(scheme, depth: $0)(x0) - flow).maxNorm() }
-        let slope = observedOrder(stepSizes: depths.map { Self.T / Double($0) }, errors: errors)
+        let slope = try observedOrder(stepSizes: depths.map { Self.T / Double($0) }, errors: errors)
         print("ResNet→ODE \(scheme): slope \(slope), errors \(errors)")
         #expect(expected.contains(slope), "\(scheme): slope \(slope), errors \(errors)")
         #expect(errors.last! > 1e-12, "stay above the reference's round-off floor")

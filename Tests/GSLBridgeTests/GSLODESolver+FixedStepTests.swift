@@ -2,6 +2,7 @@
 import Foundation
 import Testing
 import GSLBridge
+import TensorCore
 
 /// A forced pendulum, nonlinear and non-autonomous: `(θ, ω)′ = (ω, −sin θ + 0.1·cos t)`.
 private func forcedPendulum(_ t: Double, _ y: [Double]) -> [Double] {
@@ -64,18 +65,12 @@ private func measuredOrder(_ stepType: GSLStepType, on system: GSLODESystem, to 
                            stepCounts: [Int], tolerance: Double) throws -> (slope: Double, errors: [Double]) {
     let solver = try GSLODESolver(system: system, stepType: stepType,
                                   relativeTolerance: tolerance, absoluteTolerance: tolerance)
-    var points: [(x: Double, y: Double)] = []
     var errors: [Double] = []
     for n in stepCounts {
         let final = try #require(try solver.solve(from: 0, to: t1, initial: [1], stepCount: n).finalState)
         errors.append(abs(final[0] - exact))
-        points.append((log(t1 / Double(n)), log(errors.last!)))
     }
-    let meanX = points.map(\.x).reduce(0, +) / Double(points.count)
-    let meanY = points.map(\.y).reduce(0, +) / Double(points.count)
-    let covariance = points.map { ($0.x - meanX) * ($0.y - meanY) }.reduce(0, +)
-    let variance = points.map { ($0.x - meanX) * ($0.x - meanX) }.reduce(0, +)
-    return (covariance / variance, errors)
+    return (try LogLogFit(x: stepCounts.map { t1 / Double($0) }, y: errors).slope, errors)
 }
 
 /// Step counts on `[0, 2]` above each method's round-off floor and, for the

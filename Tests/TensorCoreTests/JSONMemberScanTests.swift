@@ -25,10 +25,18 @@ struct JSONMemberScanTests {
         #expect(members.map(\.key) == ["s", "n", "t", "f", "z", "o", "a"])
         #expect(members.map(\.kind) == [.string, .number, .boolean, .boolean, .null, .object, .array])
         #expect(throws: JSONMemberScan.Problem.notAnObject) { try JSONMemberScan.topLevelMembers(of: Data("[1]".utf8)) }
-        #expect(throws: JSONMemberScan.Problem.invalidJSON) { try JSONMemberScan.topLevelMembers(of: Data("{\"a\": ".utf8)) }
+        // A parse error keeps the parser's own detail in the message.
+        #expect {
+            try JSONMemberScan.topLevelMembers(of: Data("{\"a\": ".utf8))
+        } throws: { error in
+            guard case .invalidJSON(let detail) = error as? JSONMemberScan.Problem else { return false }
+            return !detail.isEmpty && "\(error)".hasPrefix("not valid JSON (UTF-8): ")
+        }
         // UTF-16 is refused (the byte scan reads UTF-8); a UTF-8 byte-order mark is skipped.
         let utf16 = try #require(#"{"a": 1, "a": 2}"#.data(using: .utf16LittleEndian))
-        #expect(throws: JSONMemberScan.Problem.invalidJSON) { try JSONMemberScan.topLevelMembers(of: utf16) }
+        #expect(throws: JSONMemberScan.Problem.invalidJSON(detail: "the document is not UTF-8 (it contains NUL bytes)")) {
+            try JSONMemberScan.topLevelMembers(of: utf16)
+        }
         #expect(try JSONMemberScan.topLevelMembers(of: Data([0xEF, 0xBB, 0xBF] + Array(#"{"a": 1}"#.utf8))).map(\.key) == ["a"])
         let deep = String(repeating: "{\"a\": ", count: 70) + "1" + String(repeating: "}", count: 70)
         #expect(throws: JSONMemberScan.Problem.tooDeep(limit: JSONMemberScan.depthLimit)) {

@@ -1,11 +1,13 @@
 // SPDX-License-Identifier: GPL-3.0-or-later
+import ResODE
 import Foundation
 
 /// Small formatting helpers for the tables the W2/W3 checks print.
 enum MarkdownTable {
-    /// `| a | b |` rows under a header and a `---` line.
+    /// `| a | b |` rows under a header and a `---` line, written by the library's one
+    /// Markdown table writer (`Experiments.ResultTable.markdown`, which escapes `|` in cells).
     static func lines(_ header: [String], _ rows: [[String]]) -> [String] {
-        ([header, header.map { _ in "---" }] + rows).map { "| " + $0.joined(separator: " | ") + " |" }
+        Experiments.ResultTable(caption: "", columns: header, rows: rows).markdown.components(separatedBy: "\n")
     }
 
     /// Milliseconds with 3 significant digits ("–" when not finite).

@@ -59,12 +59,12 @@ struct NodeBatch {
         case adjointFehlberg = "adjoint-rkf45"
         /// `ContinuousAdjoint` (seminorm) with GSL's Prince–Dormand 8(9) both ways:
         /// 13 evaluations a step, far fewer steps at tight tolerances.
-        case adjointPrinceDormand8 = "adjoint-rk8pd"
+        case adjointDormandPrince87 = "adjoint-rk8pd"
         /// `ContinuousAdjoint` (seminorm) with the own Dormand–Prince 5(4) both ways
         /// (RMS norm, as the peers' adjoints with Dopri5).
-        case adjointDormandPrince = "adjoint-dopri5"
+        case adjointDormandPrince54 = "adjoint-dopri5"
         /// `ContinuousAdjoint` (seminorm) with the own Tsitouras 5(4) both ways.
-        case adjointTsitouras = "adjoint-tsit5"
+        case adjointTsitouras54 = "adjoint-tsit5"
         /// `CheckpointedAdjoint` (GSL; `checkpointCount` intervals, no recomputation).
         case checkpointed
         /// `BackpropThroughSolver` on own Dormand–Prince 5(4).
@@ -109,15 +109,15 @@ struct NodeBatch {
             return try self.loss(final)
         }
         switch method {
-        case .adjoint, .adjointFullState, .adjointFehlberg, .adjointPrinceDormand8:
+        case .adjoint, .adjointFullState, .adjointFehlberg, .adjointDormandPrince87:
             let stepType = method == .adjointFehlberg ? GSLStepType.rkf45
-                : method == .adjointPrinceDormand8 ? GSLStepType.rk8pd : NodeBatch.gslStepType
+                : method == .adjointDormandPrince87 ? GSLStepType.rk8pd : NodeBatch.gslStepType
             return try ContinuousAdjoint(solver: gslSolver(relativeTolerance: rtol, absoluteTolerance: atol, stepType: stepType),
                                          backwardStepType: stepType,
                                          errorNorm: method == .adjointFullState ? .fullState : .seminorm)
                 .gradient(of: field, initialState: initialState, from: 0, observationTimes: [endTime], loss: loss)
-        case .adjointDormandPrince, .adjointTsitouras:
-            let tableau: ButcherTableau = method == .adjointDormandPrince ? .dormandPrince54 : .tsitouras54
+        case .adjointDormandPrince54, .adjointTsitouras54:
+            let tableau: ButcherTableau = method == .adjointDormandPrince54 ? .dormandPrince54 : .tsitouras54
             let options = try SolverOptions(relativeTolerance: rtol, absoluteTolerance: atol)
             return try ContinuousAdjoint(forward: try EmbeddedRungeKuttaSolver(tableau, options: options), options: options) {
                 try EmbeddedRungeKuttaSolver(tableau, options: $0)

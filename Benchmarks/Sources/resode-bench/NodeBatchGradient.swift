@@ -39,7 +39,7 @@ struct NodeBatchGradient: Workload {
         self.name = name
         problem = try NodeBatch(data: data, endTime: name.hasPrefix("W3-t10") ? 10 : 1)
         methods = name.hasSuffix("-gsl") ? [.forwardGSL, .checkpointed]
-            : [.forward, .adjoint, .adjointDormandPrince, .adjointTsitouras, .backprop]
+            : [.forward, .adjoint, .adjointDormandPrince54, .adjointTsitouras54, .backprop]
     }
 
     var summary: String {

@@ -26,8 +26,8 @@ struct NodeBatchPrecision: Workload {
     /// interpolation to a peer's error spans a factor of ~3, not 10.
     static let tolerances: [Double] = [1e-3, 3e-4, 1e-4, 3e-5, 1e-5, 3e-6, 1e-6, 1e-7, 1e-8]
     static let methods: [NodeBatch.Method] = [
-        .forward, .forwardGSL, .adjoint, .adjointFullState, .adjointFehlberg, .adjointPrinceDormand8,
-        .adjointDormandPrince, .adjointTsitouras, .checkpointed, .backprop,
+        .forward, .forwardGSL, .adjoint, .adjointFullState, .adjointFehlberg, .adjointDormandPrince87,
+        .adjointDormandPrince54, .adjointTsitouras54, .checkpointed, .backprop,
     ]
     static let peerMethods: [(implementation: String, measure: NodeBatch.Method)] = [
         ("torchdiffeq", .forward), ("diffrax", .forward), ("torchdiffeq", .adjoint), ("diffrax", .adjoint),

@@ -27,7 +27,7 @@ struct ResultTable {
     }
 
     private func markdown(_ header: [String], _ body: [[String]]) -> String {
-        ([header, header.map { _ in "---" }] + body).map { "| " + $0.joined(separator: " | ") + " |" }.joined(separator: "\n")
+        MarkdownTable.lines(header, body).joined(separator: "\n")
     }
 
     /// workload | measure | ours | GEMM floor | ours/floor | each peer | each peer/ours,

@@ -29,15 +29,6 @@ struct StiffNodeBatchScaling: Workload {
 
     func matrixWorkFloor(for measure: String) -> (() throws -> Void)? { nil }
 
-    /// The least-squares slope of log y against log x.
-    static func exponent(_ x: [Double], _ y: [Double]) -> Double {
-        let lx = x.map { Foundation.log($0) }, ly = y.map { Foundation.log($0) }
-        let mx = lx.reduce(0, +) / Double(lx.count), my = ly.reduce(0, +) / Double(ly.count)
-        let sxy = zip(lx, ly).reduce(0) { $0 + ($1.0 - mx) * ($1.1 - my) }
-        let sxx = lx.reduce(0) { $0 + ($1 - mx) * ($1 - mx) }
-        return sxy / sxx
-    }
-
     func verify(peers: PeerProcess?) throws -> [String] {
         var rows: [[String]] = []
         for (method, sizes) in Self.batches {
@@ -55,7 +46,7 @@ struct StiffNodeBatchScaling: Workload {
                 cells.append("\(batch): \(MarkdownTable.milliseconds(seconds)) ms, \(statistics.functionEvaluations) / "
                              + "\(statistics.jacobianEvaluations) / \(statistics.luFactorizations) / \(statistics.acceptedSteps)")
             }
-            rows.append([method.rawValue] + cells + [String(format: "%.2f", Self.exponent(sizes.map(Double.init), times))])
+            rows.append([method.rawValue] + cells + [String(format: "%.2f", try LogLogFit(x: sizes.map(Double.init), y: times).slope)])
         }
         return ["", "W4-scaling (rtol 1e-6, atol 1e-8; cell: batch: CPU ms, NFE / Jacobians / LU (GSL: not counted, 0) / "
                 + "accepted steps; p: fitted exponent of time ∝ batchᵖ)", ""]

@@ -27,8 +27,11 @@ final class AdjointIntegrator {
                     + "which is not provided; use an explicit type such as rkf45 or rk8pd")
         }
         let dynamics = AdjointDynamics(field: field, batchSize: batchSize)
-        // A traceable field's augmented right-hand side is replayed from its trace (no tape per evaluation).
-        let replay = (field as? any TraceableField).flatMap { try? ReplayedAdjointRightHandSide(field: $0, batchSize: batchSize) }
+        // A traceable field's augmented right-hand side is replayed from its trace (no tape per
+        // evaluation); an untraceable one is evaluated directly (`traceUnlessUntraceable`).
+        let replay = try (field as? any TraceableField).flatMap { traceable in
+            try traceUnlessUntraceable { try ReplayedAdjointRightHandSide(field: traceable, batchSize: batchSize) }
+        }
         let system = GSLODESystem(dimension: dynamics.dimension, inPlaceRightHandSide: { t, s, dsdt in
             guard let replay else { return try dynamics.evaluate(t, s, &dsdt) }
             try s.withUnsafeBufferPointer { state in

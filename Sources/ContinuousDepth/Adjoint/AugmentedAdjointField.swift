@@ -14,9 +14,12 @@ final class AugmentedAdjointField: VectorField, @unchecked Sendable {
     let dynamics: AdjointDynamics
     private let replay: ReplayedAdjointRightHandSide?
 
-    init(field: some VectorField, batchSize: Int) {
+    /// - Throws: the tracing errors `traceUnlessUntraceable` does not turn into the untraced path.
+    init(field: some VectorField, batchSize: Int) throws {
         dynamics = AdjointDynamics(field: field, batchSize: batchSize)
-        replay = (field as? any TraceableField).flatMap { try? ReplayedAdjointRightHandSide(field: $0, batchSize: batchSize) }
+        replay = try (field as? any TraceableField).flatMap { traceable in
+            try traceUnlessUntraceable { try ReplayedAdjointRightHandSide(field: traceable, batchSize: batchSize) }
+        }
     }
 
     /// Whether `g` is replayed from the field's trace rather than recorded on a tape per evaluation.

@@ -59,7 +59,7 @@ public struct ContinuousAdjoint: Sendable {
     /// A continuous adjoint on any solvers: `forward` integrates the field, and
     /// `backward(options)` builds the solver of the augmented system from `options`
     /// (adjusted for `errorNorm` and the first step; see `SolverAdjointIntegrator`),
-    /// for example `{ try DormandPrince54Solver(options: $0) }`. `solver` is then
+    /// for example `{ try EmbeddedRungeKuttaSolver(.dormandPrince54, options: $0) }`. `solver` is then
     /// the GSL form of `options` with `rkf45` (not used by the gradient).
     public init(forward: any ODESolver, options: SolverOptions, errorNorm: AdjointErrorNorm = .seminorm,
                 backward: @escaping @Sendable (SolverOptions) throws -> any ODESolver) {

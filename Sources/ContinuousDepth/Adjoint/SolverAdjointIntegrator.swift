@@ -26,7 +26,7 @@ final class SolverAdjointIntegrator {
     ///   that does not fit `[batch, d]`; what `makeSolver` throws.
     init(field: some VectorField, batchSize: Int, options: SolverOptions, initialStepSize: Double?,
          errorNorm: AdjointErrorNorm, makeSolver: (SolverOptions) throws -> any ODESolver) throws {
-        let augmented = AugmentedAdjointField(field: field, batchSize: batchSize)
+        let augmented = try AugmentedAdjointField(field: field, batchSize: batchSize)
         self.field = augmented
         let n = augmented.dynamics.stateCount
         let total = augmented.dynamics.dimension

@@ -49,8 +49,12 @@ public struct BatchODESystem: Sendable {
         self.field = field
         self.batchSize = batchSize
         self.timeDifferentiableField = field as? any TimeDifferentiableField
-        self.trace = (field as? any TraceableField).flatMap {
-            try? TracedFunction(field: $0, batchSize: batchSize, parameters: $0.parameters.values.map { Variable($0) })
+        // Untraceable fields are evaluated directly; other tracing errors propagate.
+        self.trace = try (field as? any TraceableField).flatMap { traceable in
+            try traceUnlessUntraceable {
+                try TracedFunction(field: traceable, batchSize: batchSize,
+                                   parameters: traceable.parameters.values.map { Variable($0) })
+            }
         }
     }
 

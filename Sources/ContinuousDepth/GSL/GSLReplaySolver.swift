@@ -79,7 +79,7 @@ public struct GSLReplaySolver: DifferentiableODESolver {
             for j in 0..<substeps {
                 y = try RungeKuttaStep(tableau, field: f, at: grid[k - 1] + Double(j) * h, from: y, by: h).y
             }
-            guard y.value.isEntirelyFinite else {
+            guard y.value.isFinite else {
                 throw ContinuousDepthError.nonFinite(time: grid[k], statistics: forward.statistics)
             }
             emit(at: grid[k])

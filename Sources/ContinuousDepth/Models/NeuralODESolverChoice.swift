@@ -15,7 +15,7 @@ import TensorCore
 /// GSL's adaptive step-doubling RK4, `rk4-fixed` ours.
 public enum NeuralODESolverChoice: Equatable, Sendable, CustomStringConvertible {
     case euler, heun, rungeKutta4Fixed
-    case heunEuler2, bogackiShampine3, dormandPrince5, tsitouras5, dormandPrince8
+    case heunEuler21, bogackiShampine32, dormandPrince54, tsitouras54, dormandPrince87
     case gsl(GSLStepType)
     /// The batched implicit methods (`Kvaerno5Solver`, `Rodas4Solver`).
     case kvaerno5, rodas4
@@ -25,7 +25,7 @@ public enum NeuralODESolverChoice: Equatable, Sendable, CustomStringConvertible 
 
     /// The own schemes by contract name, in order of increasing order.
     public static let ownSchemes: [NeuralODESolverChoice] = [
-        .euler, .heun, .rungeKutta4Fixed, .heunEuler2, .bogackiShampine3, .dormandPrince5, .tsitouras5, .dormandPrince8,
+        .euler, .heun, .rungeKutta4Fixed, .heunEuler21, .bogackiShampine32, .dormandPrince54, .tsitouras54, .dormandPrince87,
     ]
 
     /// Parses a contract name.
@@ -50,11 +50,11 @@ public enum NeuralODESolverChoice: Equatable, Sendable, CustomStringConvertible 
         case .euler: return "euler"
         case .heun: return "heun"
         case .rungeKutta4Fixed: return "rk4-fixed"
-        case .heunEuler2: return "heun-euler"
-        case .bogackiShampine3: return "bosh3"
-        case .dormandPrince5: return "dopri5"
-        case .tsitouras5: return "tsit5"
-        case .dormandPrince8: return "dopri8"
+        case .heunEuler21: return "heun-euler"
+        case .bogackiShampine32: return "bosh3"
+        case .dormandPrince54: return "dopri5"
+        case .tsitouras54: return "tsit5"
+        case .dormandPrince87: return "dopri8"
         case .gsl(let type): return type.rawValue
         case .kvaerno5: return "kvaerno5"
         case .rodas4: return "rodas4"
@@ -72,11 +72,11 @@ public enum NeuralODESolverChoice: Equatable, Sendable, CustomStringConvertible 
     /// The embedded pair of an own adaptive scheme.
     var adaptiveTableau: ButcherTableau? {
         switch self {
-        case .heunEuler2: return .heunEuler21
-        case .bogackiShampine3: return .bogackiShampine32
-        case .dormandPrince5: return .dormandPrince54
-        case .tsitouras5: return .tsitouras54
-        case .dormandPrince8: return .dormandPrince87
+        case .heunEuler21: return .heunEuler21
+        case .bogackiShampine32: return .bogackiShampine32
+        case .dormandPrince54: return .dormandPrince54
+        case .tsitouras54: return .tsitouras54
+        case .dormandPrince87: return .dormandPrince87
         default: return nil
         }
     }

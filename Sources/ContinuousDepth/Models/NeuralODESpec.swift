@@ -25,7 +25,7 @@ public struct NeuralODESpec: Equatable, Sendable {
     public var gradient: NeuralODEGradientMethod?
 
     public init(dimension: Int, hidden: Int, activation: Activation = .tanh, endTime: Double = 1,
-                solver: NeuralODESolverChoice = .dormandPrince5, relativeTolerance: Double = 1e-6,
+                solver: NeuralODESolverChoice = .dormandPrince54, relativeTolerance: Double = 1e-6,
                 absoluteTolerance: Double = 1e-8, steps: Int = 10, usesTime: Bool = false,
                 gradient: NeuralODEGradientMethod? = nil) throws {
         self.dimension = dimension; self.hidden = hidden; self.activation = activation; self.endTime = endTime
@@ -110,7 +110,7 @@ public struct NeuralODESpec: Equatable, Sendable {
             do { return try NeuralODESolverChoice(name: name) } catch {
                 throw ContinuousDepthError.invalidArgument("spec field 'solver': unknown value '\(name)'")
             }
-        } ?? .dormandPrince5
+        } ?? .dormandPrince54
         let gradient = try fields.gradient.map { name in
             do { return try NeuralODEGradientMethod(option: name) } catch {
                 throw ContinuousDepthError.invalidArgument("spec field 'gradient': \(error)")

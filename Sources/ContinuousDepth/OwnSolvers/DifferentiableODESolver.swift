@@ -42,13 +42,14 @@ extension DifferentiableODESolver {
 
     /// Forward only (`ODESolver`): integrates with the field's own parameters on
     /// untracked variables, so no tape is created. A `TraceableField` is evaluated
-    /// by replaying its trace (`ReplayedField`).
+    /// by replaying its trace (`ReplayedField`), or by itself when it cannot be traced
+    /// (`traceUnlessUntraceable`); other tracing errors are thrown.
     public func solve<Field: VectorField>(_ field: Field, initialState x0: Tensor, from t0: Double, to t1: Double,
                                           saving schedule: OutputSchedule, events: [ODEEvent],
                                           keepingDenseOutput: Bool) throws -> Trajectory {
         let theta = field.parameters.values.map { Variable($0) }
         if let traceable = field as? any TraceableField, x0.rank == 2,
-           let replayed = try? ReplayedField(traceable, batchSize: x0.shape[0]) {
+           let replayed = try traceUnlessUntraceable({ try ReplayedField(traceable, batchSize: x0.shape[0]) }) {
             return try solve(replayed, initialState: Variable(x0), parameters: theta, from: t0, to: t1,
                              saving: schedule, events: events, keepingDenseOutput: keepingDenseOutput).values
         }
@@ -68,5 +69,5 @@ func checkSolveArguments<Field: VectorField>(_ field: Field, initialState x0: Va
         throw ContinuousDepthError.invalidArgument(
             "the field has \(field.parameters.count) parameter tensors (\(field.parameters.names)); got \(theta.count)")
     }
-    guard x0.value.isEntirelyFinite else { throw ContinuousDepthError.nonFinite(time: t0, statistics: SolverStatistics()) }
+    guard x0.value.isFinite else { throw ContinuousDepthError.nonFinite(time: t0, statistics: SolverStatistics()) }
 }

@@ -111,7 +111,7 @@ public struct EmbeddedRungeKuttaSolver: DifferentiableODESolver {
         try ensureBudget(for: 1, at: t0)
         var k1 = try f(y, t)
         tapeEvaluations += 1
-        guard k1.value.isEntirelyFinite else { throw ContinuousDepthError.nonFinite(time: t0, statistics: statistics) }
+        guard k1.value.isFinite else { throw ContinuousDepthError.nonFinite(time: t0, statistics: statistics) }
         var locator = try EventLocator(events, at: t0, state: x0.value, statistics: statistics)
 
         var h: Double
@@ -179,7 +179,7 @@ public struct EmbeddedRungeKuttaSolver: DifferentiableODESolver {
                 try ensureBudget(for: 1, at: tNew)
                 let slope = try f(step.y, tNew)
                 tapeEvaluations += 1
-                guard slope.value.isEntirelyFinite else {
+                guard slope.value.isFinite else {
                     throw ContinuousDepthError.nonFinite(time: tNew, statistics: statistics)
                 }
                 nextFirstStage = slope

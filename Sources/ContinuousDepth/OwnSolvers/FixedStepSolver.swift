@@ -88,7 +88,7 @@ public struct FixedStepSolver: DifferentiableODESolver {
             if k > 0 {
                 y = try RungeKuttaStep(tableau, field: f, at: grid.time(at: k - 1), from: y,
                                        by: grid.stepSize(at: k - 1)).y
-                guard y.value.isEntirelyFinite else {
+                guard y.value.isFinite else {
                     throw ContinuousDepthError.nonFinite(
                         time: grid.time(at: k),
                         statistics: SolverStatistics(functionEvaluations: evaluations, acceptedSteps: k - 1))

@@ -2,15 +2,8 @@
 import TensorCore
 
 extension Tensor {
-    /// Whether no element is NaN or infinite.
-    ///
-    /// `x·0` is `±0` for finite `x` and NaN otherwise, so one vectorisable sum
-    /// answers the question without a branch per element.
-    var isEntirelyFinite: Bool {
-        withUnsafeBufferPointer { p in
-            var sum = 0.0
-            for x in p { sum += x * 0 }
-            return sum == 0
-        }
-    }
+    /// `Tensor.isFinite` (TensorCore's one finiteness check) under its former
+    /// ContinuousDepth name, kept only while Stiff/Kvaerno5Solver.swift still uses
+    /// it (another branch edits that file); remove once it calls `isFinite`.
+    var isEntirelyFinite: Bool { isFinite }
 }

@@ -14,7 +14,7 @@ import Glibc
 /// `J_b` is the sample's Jacobian block at some earlier `(t, y)`: the LU of
 /// `I − hγJ` is reused across stages and across steps while the iteration
 /// converges, and recomputed when the step size changes. Convergence is
-/// tested per sample (Hairer & Wanner II, §IV.8, eq. (8.10)–(8.11)): with
+/// tested per sample (the stopping rule of Hairer & Wanner II, §IV.8): with
 /// rate `Θ = ‖Δ_m‖/‖Δ_{m−1}‖` and `η = Θ/(1−Θ)`, sample `b` has converged
 /// when `η‖Δ‖ ≤ κ`, `κ = max(10u/rtol, min(0.03, √rtol))`, in the weighted norm
 /// of the error test; a converged sample is no longer updated. When some

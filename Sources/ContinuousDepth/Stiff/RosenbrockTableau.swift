@@ -13,7 +13,7 @@
 /// `β = α + Γ` (strictly lower part), `b = mΓ`; the order conditions are
 /// stated for those (Hairer & Wanner II, Table IV.7.1).
 ///
-/// Reference: Hairer & Wanner, *Solving ODEs II*, §IV.7, eq. (7.3′)–(7.4).
+/// Reference: Hairer & Wanner, *Solving ODEs II*, §IV.7 (the transformed form (7.3′)).
 public struct RosenbrockTableau: Sendable, Equatable {
     public let name: String
     /// Strictly lower `aᵢⱼ`: row `i` has `i` entries.
@@ -35,8 +35,9 @@ public struct RosenbrockTableau: Sendable, Equatable {
     /// and stiffly accurate (its last two stages reach `t + h`); γ = 1/4. The
     /// error estimate is the last stage `u₆`.
     ///
-    /// Reference: Hairer & Wanner, *Solving ODEs II*, §VI.4 (RODAS, Table 4.1 of
-    /// §VI.4's methods) and the coefficients of `rodas.f`.
+    /// Reference: Hairer & Wanner, *Solving ODEs II*, §VI.4 (the method RODAS)
+    /// and the coefficients of Hairer's `rodas.f`; the order conditions are
+    /// checked in `StiffOrderConditionTests`.
     public static let rodas4: RosenbrockTableau = {
         let row5 = [1.221224509226641, 6.019134481288629, 12.53708332932087, -0.6878860361058950]
         return RosenbrockTableau(

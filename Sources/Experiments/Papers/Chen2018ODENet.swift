@@ -150,7 +150,7 @@ public struct Chen2018ODENet: Paper {
 
         progress("training the ODE-Net (dopri5, adjoint, rtol = atol = \(s.trainingTolerance)), \(s.epochs) epochs")
         let clock = Stopwatch()
-        let odeSpec = try NeuralODESpec(dimension: s.width, hidden: s.hidden, solver: .dormandPrince5,
+        let odeSpec = try NeuralODESpec(dimension: s.width, hidden: s.hidden, solver: .dormandPrince54,
                                         relativeTolerance: s.trainingTolerance, absoluteTolerance: s.trainingTolerance)
         let block = try NeuralODEBlock(spec: odeSpec, gradientMethod: .adjoint, seed: s.seed)
         var classifier = try Classifier(inputWidth: inputs, stateWidth: s.width, outputs: classes, embedding: .linear,
@@ -182,9 +182,10 @@ public struct Chen2018ODENet: Paper {
     /// The trained ODE-Net re-solved at each tolerance: forward and backward NFE on one batch,
     /// the error of x(1) against a tight reference, and the test error.
     func toleranceSweep(of trained: Classifier<NeuralODEBlock>, settings s: Settings, on test: Dataset) throws -> [ToleranceResult] {
-        let weights = Dictionary(uniqueKeysWithValues: zip(trained.body.parameters.names, trained.body.parameters.values))
+        let trainedBody = try trained.body
+        let weights = Dictionary(uniqueKeysWithValues: zip(trainedBody.parameters.names, trainedBody.parameters.values))
         func classifier(tolerance: Double) throws -> Classifier<NeuralODEBlock> {
-            let spec = try NeuralODESpec(dimension: s.width, hidden: s.hidden, solver: .dormandPrince5,
+            let spec = try NeuralODESpec(dimension: s.width, hidden: s.hidden, solver: .dormandPrince54,
                                          relativeTolerance: tolerance, absoluteTolerance: tolerance)
             var c = try Classifier(inputWidth: trained.inputWidth, stateWidth: trained.stateWidth, outputs: test.classCount, embedding: .linear,
                                    body: try NeuralODEBlock(spec: spec, gradientMethod: .adjoint, weights: weights), seed: s.seed)
@@ -197,7 +198,7 @@ public struct Chen2018ODENet: Paper {
         let reference = try classifier(tolerance: 1e-10).body(z0)
         return try s.tolerances.map { tolerance in
             let c = try classifier(tolerance: tolerance)
-            let counter = c.body.counter
+            let counter = try c.body.counter
             counter.reset()
             let state = try c.body(z0)
             let forward = counter.forward

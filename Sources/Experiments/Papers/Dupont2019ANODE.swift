@@ -137,7 +137,7 @@ public struct Dupont2019ANODE: Paper {
                                         data: data, settings: s, seed: seed)
                     default:
                         let width = model == "ANODE" ? d + s.augmentedDimensions : d
-                        let spec = try NeuralODESpec(dimension: width, hidden: s.hidden, solver: .dormandPrince5,
+                        let spec = try NeuralODESpec(dimension: width, hidden: s.hidden, solver: .dormandPrince54,
                                                      relativeTolerance: s.tolerance, absoluteTolerance: s.tolerance)
                         let block = try NeuralODEBlock(spec: spec, gradientMethod: .adjoint, seed: seed)
                         run = try train(model, body: block, stateWidth: width, counter: block.counter, data: data,

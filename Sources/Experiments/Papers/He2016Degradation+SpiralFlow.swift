@@ -18,7 +18,8 @@ extension He2016Degradation {
         _ = try ClassifierRuns.train(&classifier, on: data, epochs: epochs, learningRate: 0.02, seed: 23)
         let theta = classifier.parameters.values.map { Variable($0) }
         let x0 = try classifier.embed(Variable(data.test.inputs), parameters: theta)
-        let states = try classifier.body.states(x0, parameters: classifier.body.parameters.values.map { Variable($0) })
+        let body = try classifier.body
+        let states = try body.states(x0, parameters: body.parameters.values.map { Variable($0) })
         var rows: [[Double]] = []
         for layer in [0, depth / 2, depth] {
             let s = states[layer].value

@@ -124,7 +124,20 @@ public struct Gnuplot: Sendable, Equatable {
             usleep(5_000)
         }
         process.waitUntilExit()
-        let diagnostics = (try? String(contentsOf: log, encoding: .utf8)) ?? ""
-        return (process.terminationStatus, diagnostics)
+        return (process.terminationStatus, try readDiagnostics(log, script: arguments.last ?? ""))
+    }
+
+    /// The text gnuplot wrote to standard error. Read through a `FileHandle`: on Linux,
+    /// `String(contentsOf:)` and `Data(contentsOf:)` leak a 4096-byte buffer for every empty
+    /// file (LeakSanitizer, Swift 6.3.1), and the log of a successful run is usually empty.
+    /// - Throws: `ExperimentError.renderingFailed` when the log cannot be read back.
+    private static func readDiagnostics(_ log: URL, script: String) throws -> String {
+        do {
+            let reader = try FileHandle(forReadingFrom: log)
+            defer { try? reader.close() }
+            return String(decoding: try reader.readToEnd() ?? Data(), as: UTF8.self)
+        } catch {
+            throw ExperimentError.renderingFailed(script: script, reason: "cannot read gnuplot's diagnostics \(log.path): \(error)")
+        }
     }
 }

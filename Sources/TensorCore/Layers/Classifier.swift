@@ -20,11 +20,27 @@ public struct Classifier<Body: DifferentiableModel>: DifferentiableModel {
     public let inputWidth: Int
     public let stateWidth: Int
     public let embedding: Embedding
-    public private(set) var body: Body
-    public var parameters: ParameterList {
-        didSet { body.parameters = (try? body.parameters.replacingValues(Array(parameters.values[bodyRange]))) ?? body.parameters }
-    }
+    /// The body as constructed; its parameters are replaced by `parameters[bodyRange]` in `body`.
+    private let bodyTemplate: Body
+    /// All parameters (`embed.*`, the body's, `readout.*`); the single source of truth.
+    public var parameters: ParameterList
     let bodyRange: Range<Int>
+
+    /// The body carrying the current body parameters of `parameters`. Throws
+    /// (`TensorError.invalidArgument` / `.shapeMismatch`) when `parameters` was given a
+    /// different number of tensors or a body tensor of another shape, instead of
+    /// silently keeping the old body values.
+    public var body: Body {
+        get throws {
+            guard parameters.values.count == bodyRange.upperBound + 2 else {
+                throw TensorError.invalidArgument(operation: "Classifier.body",
+                                                  reason: "\(parameters.values.count) parameters for \(bodyRange.upperBound + 2)")
+            }
+            var current = bodyTemplate
+            current.parameters = try bodyTemplate.parameters.replacingValues(Array(parameters.values[bodyRange]))
+            return current
+        }
+    }
 
     public init(inputWidth: Int, stateWidth: Int, outputs: Int, embedding: Embedding, body: Body, seed: UInt64) throws {
         guard embedding == .linear || stateWidth >= inputWidth else {
@@ -45,7 +61,7 @@ public struct Classifier<Body: DifferentiableModel>: DifferentiableModel {
         self.inputWidth = inputWidth
         self.stateWidth = stateWidth
         self.embedding = embedding
-        self.body = body
+        self.bodyTemplate = body
         self.parameters = list
     }
 
@@ -69,7 +85,7 @@ public struct Classifier<Body: DifferentiableModel>: DifferentiableModel {
             throw TensorError.invalidArgument(operation: "Classifier", reason: "\(p.count) parameters for \(parameters.count)")
         }
         let z0 = try embed(x, parameters: p)
-        let zL = try body.forward(z0, parameters: Array(p[bodyRange]))
+        let zL = try bodyTemplate.forward(z0, parameters: Array(p[bodyRange]))
         return try Variable.linear(zL, weight: p[p.count - 2], bias: p[p.count - 1])
     }
 }

@@ -11,13 +11,14 @@
 /// element is written. Each kernel calls the same buffer-level function as the
 /// `Tensor` operation it replays, so the two cannot disagree.
 struct ForwardKernel: Sendable {
-    let run: @Sendable (_ inputs: UnsafePointer<UnsafePointer<Double>>, _ output: UnsafeMutablePointer<Double>) -> Void
+    /// Writes the output; throws only for a `recomputing` kernel whose tensor operation fails.
+    let run: @Sendable (_ inputs: UnsafePointer<UnsafePointer<Double>>, _ output: UnsafeMutablePointer<Double>) throws -> Void
     /// Whether the output is the first input's elements unchanged (a reshape), so that
     /// a replay can hand on the input's buffer instead of running the kernel.
     var isAliasOfFirstInput = false
 
     init(run: @escaping @Sendable (_ inputs: UnsafePointer<UnsafePointer<Double>>,
-                                   _ output: UnsafeMutablePointer<Double>) -> Void) {
+                                   _ output: UnsafeMutablePointer<Double>) throws -> Void) {
         self.run = run
     }
 
@@ -60,7 +61,9 @@ struct ForwardKernel: Sendable {
 
     /// The tensor operation itself on copies of the inputs (for operations without a
     /// buffer-level form: it allocates, so it is kept for rarely traced ones). The
-    /// operation cannot fail on the traced shapes; if it did, the output would be NaN.
+    /// operation should not fail on the traced shapes; if it does, or returns the wrong
+    /// number of values, the replay throws (the error, or `AutodiffError.shapeMismatch`)
+    /// instead of writing a plausible-looking output.
     static func recomputing(_ inputShapes: [[Int]], outputCount: Int,
                             _ operation: @escaping @Sendable ([Tensor]) throws -> Tensor) -> ForwardKernel {
         ForwardKernel { inputs, output in
@@ -68,9 +71,9 @@ struct ForwardKernel: Sendable {
                 let count = shape.reduce(1, *)
                 return Tensor(uncheckedShape: shape, scalars: Array(UnsafeBufferPointer(start: inputs[k], count: count)))
             }
-            guard let result = try? operation(tensors), result.count == outputCount else {
-                output.update(repeating: .nan, count: outputCount)
-                return
+            let result = try operation(tensors)
+            guard result.count == outputCount else {
+                throw AutodiffError.shapeMismatch(what: "recomputed trace step", expected: [outputCount], got: result.shape)
             }
             result.withUnsafeBufferPointer { values in
                 if let base = values.baseAddress { output.update(from: base, count: outputCount) }

@@ -129,14 +129,14 @@ extension TracedFunction {
             }
             let stepCount = resolvedSteps.count
             guard outputCount > 0, let destination = output.baseAddress else {
-                for step in resolvedSteps { step.kernel.run(step.operands, step.output) }
+                for step in resolvedSteps { try step.kernel.run(step.operands, step.output) }
                 return
             }
             // The last step may write the result in place unless `output` overlaps an input it reads.
             let direct = lastStepIsResult && !overlapsAnInput(destination, count: outputCount)
             for index in 0..<stepCount {
                 let step = resolvedSteps[index]
-                step.kernel.run(step.operands, direct && index == stepCount - 1 ? destination : step.output)
+                try step.kernel.run(step.operands, direct && index == stepCount - 1 ? destination : step.output)
             }
             if direct { return }
             switch function.output {

@@ -10,7 +10,7 @@ private struct FieldFailure: Error, Equatable {}
       arguments: [GSLStepType.rkf45, .msbdf])
 func nanFieldReportsTime(stepType: GSLStepType) throws {
     let field = ClosureVectorField(dimension: 2) { x, t, _ in
-        t > 0.5 ? try x.scaled(by: .nan) : -x
+        t > 0.5 ? try x.scaled(by: .nan) : try -x
     }
     let solver = GSLNeuralODESolver(stepType: stepType, relativeTolerance: 1e-6, absoluteTolerance: 1e-6)
     #expect {
@@ -65,7 +65,7 @@ func invalidArgumentsAreTyped() throws {
 func fieldErrorIsRethrown() throws {
     let field = ClosureVectorField(dimension: 1) { x, t, _ in
         if t > 0.2 { throw FieldFailure() }
-        return -x
+        return try -x
     }
     let solver = GSLNeuralODESolver(stepType: .bsimp, relativeTolerance: 1e-6, absoluteTolerance: 1e-6)
     #expect(throws: FieldFailure()) {

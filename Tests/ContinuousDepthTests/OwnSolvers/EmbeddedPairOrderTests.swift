@@ -35,7 +35,7 @@ struct EmbeddedPairOrderTests {
         }
         try #require(errors.count >= 2, "\(tableau.name): fewer than 2 points above round-off: \(errors)")
         let (h, e) = (Array(stepSizes.suffix(points)), Array(errors.suffix(points)))
-        return (observedOrder(stepSizes: h, errors: e), e)
+        return (try observedOrder(stepSizes: h, errors: e), e)
     }
 
     /// Fixed steps on the linear system `x' = Ax`, `A = [[−0.05, −1], [1, −0.05]]`, over

@@ -118,7 +118,7 @@ struct EmbeddedRungeKuttaMethodsTests {
             stepSizes.append(h)
             errors.append(abs(value.value[0, 0] - 0.5 / (1 - 0.5 * theta * h)))
         }
-        let order = observedOrder(stepSizes: stepSizes, errors: errors)
+        let order = try observedOrder(stepSizes: stepSizes, errors: errors)
         #expect(abs(order - Double(continuousExtension.order + 1)) <= 0.3,
                 "\(tableau.name): interpolation error slope \(order) for q = \(continuousExtension.order), errors \(errors)")
     }

@@ -31,7 +31,7 @@ struct FixedStepSolverTests {
             stepSizes.append(t1 / Double(n))
             errors.append(try OwnSolverProblems.maximumError(final, exact))
         }
-        let order = observedOrder(stepSizes: stepSizes, errors: errors)
+        let order = try observedOrder(stepSizes: stepSizes, errors: errors)
         #expect(abs(order - Double(tableau.order)) <= 0.2, "\(tableau.name): observed order \(order), errors \(errors)")
     }
 
@@ -48,7 +48,7 @@ struct FixedStepSolverTests {
             stepSizes.append(t1 / Double(n))
             errors.append(try OwnSolverProblems.maximumError(final, exact))
         }
-        let order = observedOrder(stepSizes: stepSizes, errors: errors)
+        let order = try observedOrder(stepSizes: stepSizes, errors: errors)
         #expect(abs(order - Double(tableau.order)) <= 0.2, "\(tableau.name): observed order \(order), errors \(errors)")
     }
 

@@ -70,7 +70,7 @@ struct StiffSolverTests {
             StiffProblems.maximumDifference(try method.solveFixedStep(field, x0, to: 1, steps: n), exact)
         }
         #expect(errors.allSatisfy { $0 > 1e-13 }, "above round-off: \(errors)")
-        let slope = observedOrder(stepSizes: stepCounts.map { 1 / Double($0) }, errors: errors)
+        let slope = try observedOrder(stepSizes: stepCounts.map { 1 / Double($0) }, errors: errors)
         #expect(abs(slope - Double(method.order)) <= 0.2, "slope \(slope), errors \(errors)")
     }
 

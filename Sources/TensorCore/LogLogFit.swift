@@ -1,25 +1,29 @@
 // SPDX-License-Identifier: GPL-3.0-or-later
 import Foundation
 
-/// The least-squares line through `(log h_i, log e_i)`: the observed order of convergence.
+/// The least-squares line through `(log xᵢ, log yᵢ)`; with step sizes `h` and errors
+/// `e`, its slope is the observed order of convergence (a method of order p has
+/// slope ≈ p above the round-off floor).
 ///
-///     log e ≈ p·log h + c,   p = Σ(u − ū)(v − v̄) / Σ(u − ū)²,   u = log h, v = log e
+///     log y ≈ p·log x + c,   p = Σ(u − ū)(v − v̄) / Σ(u − ū)²,   u = log x, v = log y
+///
+/// The one log–log fit of the package: experiments, benchmarks and tests all use it.
 public struct LogLogFit: Sendable, Equatable {
     /// `p`, the slope.
     public let slope: Double
-    /// `c`, the intercept (so `e ≈ e^c·h^p`).
+    /// `c`, the intercept (so `y ≈ e^c·x^p`).
     public let intercept: Double
 
     /// Fits the line through every pair.
-    /// - Throws: `ExperimentError.invalidArgument` for fewer than two points, different lengths,
+    /// - Throws: `TensorError.invalidArgument` for fewer than two points, different lengths,
     ///   a value that is not finite and positive, or all `x` equal.
     public init(x: [Double], y: [Double]) throws {
         guard x.count == y.count, x.count >= 2 else {
-            throw ExperimentError.invalidArgument(name: "points", value: "\(x.count) x, \(y.count) y",
-                                                  reason: "needs two or more (x, y) pairs")
+            throw TensorError.invalidArgument(operation: "LogLogFit",
+                                              reason: "needs two or more (x, y) pairs, got \(x.count) x and \(y.count) y")
         }
         for v in x + y where !(v.isFinite && v > 0) {
-            throw ExperimentError.invalidArgument(name: "points", value: "\(v)", reason: "log–log fit needs finite positive values")
+            throw TensorError.invalidArgument(operation: "LogLogFit", reason: "log–log fit needs finite positive values, got \(v)")
         }
         let u = x.map { Foundation.log($0) }, v = y.map { Foundation.log($0) }
         let uMean = u.reduce(0, +) / Double(u.count), vMean = v.reduce(0, +) / Double(v.count)
@@ -29,7 +33,7 @@ public struct LogLogFit: Sendable, Equatable {
             denominator += (a - uMean) * (a - uMean)
         }
         guard denominator > 0 else {
-            throw ExperimentError.invalidArgument(name: "x", value: "\(x)", reason: "all equal: no slope")
+            throw TensorError.invalidArgument(operation: "LogLogFit", reason: "all x equal (\(x[0])): no slope")
         }
         slope = numerator / denominator
         intercept = vMean - slope * uMean
