@@ -11,7 +11,17 @@ public struct Convolution2DLayer: Layer {
     public let hasBias: Bool
     public let parameters: ParameterList
 
-    /// - Parameter prefix: the parameters are named `prefix + "weight"` (and `"bias"`).
+    /// - Parameters:
+    ///   - inputChannels: `Cin`, the channels of the input `[N, Cin, H, W]`.
+    ///   - outputChannels: `Cout`, the channels of the output `[N, Cout, H′, W′]`.
+    ///   - kernel: the kernel's height and width `k` (pixels).
+    ///   - stride: the step between applications of the kernel, per axis (pixels).
+    ///   - padding: the zeros added on each side of the input, per axis (pixels).
+    ///   - dilation: the spacing between kernel taps, per axis (1: contiguous).
+    ///   - groups: the channel groups convolved separately; divides `Cin` and `Cout`.
+    ///   - bias: whether the layer has a bias `[Cout]`.
+    ///   - prefix: the parameters are named `prefix + "weight"` (and `"bias"`).
+    ///   - generator: the seeded generator the initial weights are drawn from.
     /// - Throws: `TensorError.invalidArgument` for non-positive sizes or groups that do not divide the channels.
     public init(inputChannels: Int, outputChannels: Int, kernel: ImageSize, stride: ImageSize = ImageSize(1),
                 padding: ImageSize = ImageSize(0), dilation: ImageSize = ImageSize(1), groups: Int = 1, bias: Bool = true,
