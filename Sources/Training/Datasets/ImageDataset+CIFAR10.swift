@@ -9,7 +9,10 @@ extension ImageDataset {
     ///
     /// Each record is 3 073 bytes: the label 0…9, then 1 024 red, 1 024 green and
     /// 1 024 blue bytes, each plane row-major — already the C, H, W order.
-    /// - Parameter limit: read only the first `limit` images (over the batches in order).
+    /// - Parameters:
+    ///   - directory: the folder holding the `.bin` batches.
+    ///   - split: `.train` (the five data batches) or `.test` (`test_batch.bin`).
+    ///   - limit: read only the first `limit` images (over the batches in order).
     /// - Throws: `ImageFileError` naming the file: missing, a size that is not a whole number
     ///   of records, a label above 9.
     public static func cifar10(directory: URL, split: Split, limit: Int? = nil) throws -> ImageDataset {

@@ -16,7 +16,10 @@ extension ImageDataset {
     /// the count, rows and columns for images; `0x00000801` and the count for labels —
     /// followed by the bytes. The header is checked against the file size before anything
     /// is allocated.
-    /// - Parameter limit: read only the first `limit` images.
+    /// - Parameters:
+    ///   - directory: the folder holding the four IDX files.
+    ///   - split: `.train` (the `train-…` files) or `.test` (the `t10k-…` files).
+    ///   - limit: read only the first `limit` images.
     /// - Throws: `ImageFileError` naming the file: missing, a wrong magic number, a size that
     ///   disagrees with the header, label counts that differ, a label above 9.
     public static func mnist(directory: URL, split: Split, limit: Int? = nil) throws -> ImageDataset {
