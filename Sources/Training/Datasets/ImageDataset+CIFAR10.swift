@@ -11,7 +11,7 @@ extension ImageDataset {
     /// 1 024 blue bytes, each plane row-major — already the C, H, W order.
     /// - Parameters:
     ///   - directory: the folder holding the `.bin` batches.
-    ///   - split: `.train` (the five data batches) or `.test` (`test_batch.bin`).
+    ///   - split: `.training` (the five data batches) or `.test` (`test_batch.bin`).
     ///   - limit: read only the first `limit` images (over the batches in order).
     /// - Throws: `ImageFileError` naming the file: missing, a size that is not a whole number
     ///   of records, a label above 9.

@@ -18,7 +18,7 @@ extension ImageDataset {
     /// is allocated.
     /// - Parameters:
     ///   - directory: the folder holding the four IDX files.
-    ///   - split: `.train` (the `train-…` files) or `.test` (the `t10k-…` files).
+    ///   - split: `.training` (the `train-…` files) or `.test` (the `t10k-…` files).
     ///   - limit: read only the first `limit` images.
     /// - Throws: `ImageFileError` naming the file: missing, a wrong magic number, a size that
     ///   disagrees with the header, label counts that differ, a label above 9.
