@@ -54,7 +54,7 @@ extension Chen2018ODENet {
         progress("training the conv ODE-Net (\(s.channels) channels, dopri5, \(s.gradientMethod.rawValue), "
                  + "rtol = atol = \(s.tolerance)), \(s.epochs) epoch(s)")
         let net = try ConvolutionalODENet(inputChannels: 1, height: 8, width: 8, classes: 10, channels: s.channels,
-                                          groups: s.groups, solver: .dormandPrince5, gradientMethod: s.gradientMethod,
+                                          groups: s.groups, solver: .dormandPrince54, gradientMethod: s.gradientMethod,
                                           relativeTolerance: s.tolerance, absoluteTolerance: s.tolerance, seed: s.seed)
         let counter = net.counter
         var trainer = try Trainer(optimizer: Adam(learningRate: s.learningRate), epochs: s.epochs, batchSize: s.batchSize,
