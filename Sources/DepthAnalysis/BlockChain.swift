@@ -20,7 +20,8 @@ public struct BlockChain: Sendable {
     /// `L`, the number of blocks.
     public var depth: Int { blocks.count }
 
-    /// `x_L` for `x_0` (any tracked or constant variable, shape `[batch, d]`).
+    /// `x_L` for `x_0` (any tracked or constant variable, shape `[batch, d]`, or `[batch, C, H, W]`
+    /// for convolutional blocks).
     public func forward(_ x: Variable) throws -> Variable {
         var state = x
         for block in blocks { state = try block(state) }
@@ -51,13 +52,15 @@ public struct BlockChain: Sendable {
     }
 
     /// The chain with blocks `indices` deleted: each is skipped, `x_{l+1} = x_l`
-    /// (Veit et al. 2016, §4: deleting a residual block leaves only its skip).
+    /// (Veit et al. 2016, §4: deleting a residual block leaves only its skip). A block with a
+    /// shortcut `S` or an output activation `σ` keeps them: `x_{l+1} = σ(S(x_l))` (see
+    /// `NetworkBlock.lesioned`), so the states keep their shapes after a projection block.
     /// - Throws: `AnalysisError.blockIndexOutOfRange` for an index outside `0..<depth`.
     public func removingBlocks(_ indices: Set<Int>) throws -> BlockChain {
         for i in indices.sorted() where !(0..<depth).contains(i) {
             throw AnalysisError.blockIndexOutOfRange(index: i, depth: depth)
         }
-        return BlockChain(blocks: blocks.indices.filter { !indices.contains($0) }.map { blocks[$0] })
+        return BlockChain(blocks: blocks.indices.compactMap { indices.contains($0) ? blocks[$0].lesioned : blocks[$0] })
     }
 
     /// The chain with its blocks applied in `order` (`order[k]` is the block applied k-th).
@@ -67,6 +70,15 @@ public struct BlockChain: Sendable {
             throw AnalysisError.notPermutation(order: order, depth: depth)
         }
         return BlockChain(blocks: order.map { blocks[$0] })
+    }
+
+    /// Checks that every block is `x + h·F(x)` or `F(x)` with `F` keeping the shape (identity
+    /// shortcut, no output activation), for measurements built on the fields `F_l` alone.
+    func requireEulerSteps(for measurement: String) throws {
+        if let general = blocks.firstIndex(where: { !$0.isEulerStep }) {
+            throw AnalysisError.invalidArgument(name: "chain", value: "block \(general)",
+                                                reason: "\(measurement) needs blocks x + h·F(x) or F(x); this one has a shortcut S or an output activation σ")
+        }
     }
 
     /// Checks that every block has a skip connection (for measurements defined on residual blocks only).

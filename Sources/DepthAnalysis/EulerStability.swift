@@ -33,6 +33,7 @@ public struct EulerStabilityReport: Sendable, Equatable {
     ///   for a negative or non-finite tolerance, `AnalysisError.nonFinite`, GSL errors.
     public init(of chain: BlockChain, at x0: Tensor, tolerance: Double) throws {
         try chain.requireSkips(for: "the Euler stability analysis")
+        try chain.requireEulerSteps(for: "the Euler stability analysis")
         guard tolerance >= 0, tolerance.isFinite else {
             throw AnalysisError.invalidArgument(name: "tolerance", value: "\(tolerance)", reason: "must be finite and ≥ 0")
         }

@@ -12,12 +12,22 @@ public typealias StateLoss = (Variable) throws -> Variable
 ///               identity part    residual part
 ///
 /// A plain block `x_{l+1} = F_l(x_l)` has no identity part: `∂ℓ/∂x_l = (∂ℓ/∂x_{l+1})·∂F_l/∂x`.
+///
+/// A general block `x_{l+1} = σ(z)`, `z = S_l(x_l) + G_l(x_l)` (a shortcut `S_l` such as a
+/// projection, an output activation `σ` such as ReLU) splits the same way after `σ`:
+/// with `ḡ = (∂ℓ/∂x_{l+1})·σ'(z)`,
+///
+///     ∂ℓ/∂x_l = ḡ·∂S_l/∂x  +  ḡ·∂G_l/∂x
+///               identity part  residual part   (identity part = through the shortcut)
+///
+/// which reduces to the first form for `S_l = I` and no `σ`.
 public struct GradientSplit: Sendable, Equatable {
     /// `∂ℓ/∂x_l`, the vector–Jacobian product of the whole block (one reverse pass through it).
     public let total: Tensor
-    /// `∂ℓ/∂x_{l+1}` carried by the skip unchanged (zero for a plain block).
+    /// The part through the shortcut: `∂ℓ/∂x_{l+1}` carried unchanged by an identity skip,
+    /// `ḡ·∂S_l/∂x` in general (zero for a plain block).
     public let identityPart: Tensor
-    /// `(∂ℓ/∂x_{l+1})·∂G_l/∂x` with `G_l = h·F_l` (or `F_l`): the reverse pass through the branch only.
+    /// `ḡ·∂G_l/∂x` with `G_l = h·F_l` (or `F_l`), `ḡ = ∂ℓ/∂x_{l+1}` without `σ`: the reverse pass through the branch only.
     public let residualPart: Tensor
 }
 
@@ -57,7 +67,7 @@ public enum GradientFlow {
     ///
     /// - Parameters:
     ///   - chain: the network's blocks.
-    ///   - x0: the inputs `[batch, d]`.
+    ///   - x0: the inputs `[batch, d]` (or `[batch, C, H, W]` for convolutional blocks).
     ///   - loss: `ℓ(x_L)`, returning one element.
     /// - Throws: `AnalysisError.nonScalarLoss`, shape errors from the blocks.
     public static func measure(_ chain: BlockChain, at x0: Tensor, loss: StateLoss) throws -> GradientFlowProfile {
@@ -71,9 +81,24 @@ public enum GradientFlow {
         for l in stride(from: chain.depth - 1, through: 0, by: -1) {
             let block = chain.blocks[l]
             let total = try vectorJacobianProduct(at: [states[l]], cotangent: g) { try block($0[0]) }.products[0]
-            let residual = try vectorJacobianProduct(at: [states[l]], cotangent: g) { try block.branch($0[0]) }.products[0]
-            splits.append(GradientSplit(total: total, identityPart: block.hasSkip ? g : Tensor.zeros(like: g),
-                                        residualPart: residual))
+            // ḡ = g·σ'(z), the cotangent of the pre-activation z = S(x) + G(x) (g itself without σ).
+            var preActivationGradient = g
+            if block.outputActivation != nil {
+                let z = try block.preActivation(Variable(states[l])).value
+                preActivationGradient = try vectorJacobianProduct(at: [z], cotangent: g) { try block.activated($0[0]) }.products[0]
+            }
+            let residual = try vectorJacobianProduct(at: [states[l]], cotangent: preActivationGradient) { try block.branch($0[0]) }.products[0]
+            let identity: Tensor
+            if !block.hasSkip {
+                identity = Tensor.zeros(like: total)
+            } else if block.shortcut == nil {
+                identity = preActivationGradient
+            } else {
+                identity = try vectorJacobianProduct(at: [states[l]], cotangent: preActivationGradient) {
+                    try block.shortcutPath($0[0])
+                }.products[0]
+            }
+            splits.append(GradientSplit(total: total, identityPart: identity, residualPart: residual))
             g = total
         }
         splits.reverse()

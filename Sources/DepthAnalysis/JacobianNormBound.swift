@@ -28,6 +28,7 @@ public struct JacobianNormBound: Sendable, Equatable {
     /// chain for the left side, and `d` JVPs per block for the factors.
     /// - Throws: shape errors, `AnalysisError.nonFinite`, GSL errors.
     public init(of chain: BlockChain, at sample: Tensor) throws {
+        try chain.requireEulerSteps(for: "the Jacobian norm bound")
         let row = try RowJacobians.asRow(sample)
         let d = row.count
         let states = try chain.states(from: row)

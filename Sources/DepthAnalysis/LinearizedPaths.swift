@@ -14,6 +14,11 @@ import TensorCore
 /// path), through any other block unchanged. This is Veit et al.'s procedure: a full forward
 /// pass, then a backward pass through the residual module of the sampled blocks only.
 ///
+/// A general block `x_{l+1} = σ(S_l(x_l) + G_l(x_l))` (a projection shortcut, a final ReLU)
+/// linearises to `D_l·(∂S_l/∂x + ∂G_l/∂x)`, `D_l = σ'(z_l)`; the same expansion then has the
+/// path through block `l`'s shortcut `∂S_l/∂x` where an identity block has `I`, and each factor
+/// is taken backwards as `σ`'s pullback followed by the branch's or the shortcut's.
+///
 /// Reference: Veit, Wilber & Belongie, NeurIPS 2016, §5; Papers/veit2016-ensembles.
 public struct LinearizedPaths {
     /// `L`.
@@ -23,6 +28,10 @@ public struct LinearizedPaths {
     /// `∂ℓ/∂x_L`.
     public let outputGradient: Tensor
     let branchPullbacks: [(Tensor) throws -> [Tensor]]
+    /// The pullback of `S_l` (`nil` for the identity).
+    let shortcutPullbacks: [((Tensor) throws -> [Tensor])?]
+    /// The pullback of `σ` at `z_l` (`nil` without an output activation).
+    let activationPullbacks: [((Tensor) throws -> [Tensor])?]
 
     /// Records the forward pass and each branch's pullback at the data.
     /// - Throws: `AnalysisError.requiresSkipConnection` for a plain block, `AnalysisError.nonScalarLoss`.
@@ -37,6 +46,15 @@ public struct LinearizedPaths {
         self.branchPullbacks = try chain.blocks.enumerated().map { l, block in
             try valueWithPullback(at: [states[l]]) { try block.branch($0[0]) }.pullback
         }
+        self.shortcutPullbacks = try chain.blocks.enumerated().map { l, block in
+            guard let shortcut = block.shortcut else { return nil }
+            return try valueWithPullback(at: [states[l]]) { try shortcut($0[0]) }.pullback
+        }
+        self.activationPullbacks = try chain.blocks.enumerated().map { l, block in
+            guard let activation = block.outputActivation else { return nil }
+            let z = try block.preActivation(Variable(states[l])).value
+            return try valueWithPullback(at: [z]) { try activation($0[0]) }.pullback
+        }
     }
 
     /// `g_S`, the gradient at `x_0` carried by the path through the branches of `activeBlocks`.
@@ -46,7 +64,14 @@ public struct LinearizedPaths {
             throw AnalysisError.blockIndexOutOfRange(index: l, depth: depth)
         }
         var g = outputGradient
-        for l in activeBlocks.sorted(by: >) { g = try branchPullbacks[l](g)[0] }
+        for l in stride(from: depth - 1, through: 0, by: -1) {
+            if let activation = activationPullbacks[l] { g = try activation(g)[0] }
+            if activeBlocks.contains(l) {
+                g = try branchPullbacks[l](g)[0]
+            } else if let shortcut = shortcutPullbacks[l] {
+                g = try shortcut(g)[0]
+            }
+        }
         return g
     }
 }

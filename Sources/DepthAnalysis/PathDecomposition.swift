@@ -35,6 +35,7 @@ public struct PathDecomposition: Sendable, Equatable {
     ///   `AnalysisError.invalidArgument` for `L > maximumDepth`, shape errors.
     public init(of chain: BlockChain, at sample: Tensor) throws {
         try chain.requireSkips(for: "the path decomposition")
+        try chain.requireEulerSteps(for: "the path decomposition")
         guard chain.depth <= PathDecomposition.maximumDepth else {
             throw AnalysisError.invalidArgument(name: "depth", value: "\(chain.depth)",
                                                 reason: "2^L path matrices; use at most \(PathDecomposition.maximumDepth) blocks")

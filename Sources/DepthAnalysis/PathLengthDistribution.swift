@@ -29,6 +29,15 @@ public struct PathLengthDistribution: Sendable, Equatable {
         self.counts = row
     }
 
+    /// The distribution of a chain of residual blocks, `L = chain.depth`. Blocks with a
+    /// shortcut `S_l` (a projection) count like identity blocks: each offers two paths, through
+    /// `S_l` or through its branch `G_l` (see `LinearizedPaths`).
+    /// - Throws: `AnalysisError.requiresSkipConnection` for a plain block (it has one path, not two).
+    public init(of chain: BlockChain) throws {
+        try chain.requireSkips(for: "the path-length distribution")
+        try self.init(depth: chain.depth)
+    }
+
     /// `C(L, k)/2^L`, the fraction of paths of length `k`.
     public var fractions: [Double] {
         let total = counts.reduce(0, +)

@@ -4,31 +4,36 @@ import TensorCore
 /// Jacobians of row-wise maps, assembled from forward-mode Jacobian–vector products.
 ///
 /// For a map `f: [batch, d] → [batch, d']` that acts on each row independently, one JVP
-/// with the tangent `e_j` on every row gives column `j` of every row's Jacobian at once:
+/// with the tangent `e_j` on every row gives column `j` of every row's Jacobian at once
+/// (a map of images `[batch, C, H, W] → [batch, C', H', W']` that acts on each sample
+/// independently, such as convolutional blocks with batch norm in evaluation mode, is
+/// taken on each sample flattened, `d = C·H·W`, `d' = C'·H'·W'`):
 ///
 ///     (J_s)_{ij} = ∂f(x_s)_i / ∂x_{s,j} = [JVP(f, x; 1⊗e_j)]_{s,i}
 ///
 /// so `d` JVPs give all `batch` Jacobians (`d' × d`, row-major).
 enum RowJacobians {
-    /// The Jacobians `J_s` of `f` at every row `x_s` of `x [batch, d]`, each `d'×d` row-major.
+    /// The Jacobians `J_s` of `f` at every sample `x_s` of `x [batch, d]` (or `[batch, C, H, W]`,
+    /// flattened per sample), each `d'×d` row-major.
     static func jacobians(of f: (Variable) throws -> Variable, at x: Tensor) throws -> [[Double]] {
-        guard x.rank == 2 else {
+        guard x.rank >= 2, x.shape[0] >= 1 else {
             throw AnalysisError.shapeMismatch(what: "states", expected: [x.shape.first ?? 1, x.count], got: x.shape)
         }
-        let (batch, d) = (x.shape[0], x.shape[1])
+        let batch = x.shape[0]
+        let d = x.count / batch
         var columns: [Tensor] = []
         columns.reserveCapacity(d)
         for j in 0..<d {
             var tangent = Tensor.zeros(like: x)
             for s in 0..<batch { tangent[flat: s * d + j] = 1 }
             let (value, column) = try jacobianVectorProduct(at: [x], tangents: [tangent]) { try f($0[0]) }
-            guard value.rank == 2, value.shape[0] == batch else {
+            guard value.rank >= 2, value.shape[0] == batch else {
                 throw AnalysisError.shapeMismatch(what: "a row-wise map's output", expected: [batch, value.count / Swift.max(batch, 1)],
                                                   got: value.shape)
             }
             columns.append(column)
         }
-        let outputs = columns.first?.shape[1] ?? 0
+        let outputs = (columns.first?.count ?? 0) / batch
         var result = [[Double]](repeating: [Double](repeating: 0, count: outputs * d), count: batch)
         for s in 0..<batch {
             result[s].withUnsafeMutableBufferPointer { jacobian in
@@ -48,11 +53,11 @@ enum RowJacobians {
         return try jacobians(of: f, at: row)[0]
     }
 
-    /// A single sample as a `[1, d]` row.
+    /// A single sample as a `[1, d]` row (an image sample `[1, C, H, W]` is kept as it is).
     static func asRow(_ sample: Tensor) throws -> Tensor {
         switch sample.rank {
         case 1: return try sample.reshaped(to: [1, sample.count])
-        case 2 where sample.shape[0] == 1: return sample
+        case 2... where sample.shape[0] == 1: return sample
         default: throw AnalysisError.shapeMismatch(what: "one input sample", expected: [1, sample.shape.last ?? 0], got: sample.shape)
         }
     }

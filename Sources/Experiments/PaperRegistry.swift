@@ -12,6 +12,7 @@ public enum PaperRegistry {
         Haber2017Stability(),
         UNetLongSkips(),
         He2016Degradation(),
+        He2016IdentityMappings(),
         Veit2016Ensembles(),
         Chen2018ODENet(),
         Dupont2019ANODE(),

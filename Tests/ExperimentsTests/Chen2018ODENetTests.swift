@@ -23,5 +23,11 @@ struct Chen2018ODENetTests {
             let forward = try #require(Int(row[1]))
             #expect(forward % 6 == 2, "forward NFE \(forward) at tolerance \(row[0])")
         }
+        // The conv ODE-Net on the digits images: one dopri5 solve per batch costs at least one step (6 + 2 evaluations),
+        // the adjoint's backward solve at least as many again; the test error is a fraction.
+        #expect(try number("conv.forwardNFE", in: result) >= 8)
+        #expect(try number("conv.backwardNFE", in: result) >= 8)
+        #expect(try (0...1).contains(number("conv.testError", in: result)))
+        #expect(result.tables.last?.rows.first?.first == "conv ODE-Net")
     }
 }

@@ -32,7 +32,7 @@ public struct ConvolutionalODENet: DifferentiableModel {
     ///   for an image smaller than 4×4 or not divisible by 4; `TensorError` for bad channel counts.
     /// - Parameter groups: of every group norm, default min(32, channels) (Chen et al.'s code).
     public init(inputChannels: Int, height: Int, width: Int, classes: Int, channels: Int = 64, groups: Int? = nil,
-                solver: NeuralODESolverChoice = .dormandPrince5, gradientMethod: NeuralODEGradientMethod? = nil,
+                solver: NeuralODESolverChoice = .dormandPrince54, gradientMethod: NeuralODEGradientMethod? = nil,
                 endTime: Double = 1, relativeTolerance: Double = 1e-3, absoluteTolerance: Double = 1e-3, steps: Int = 4,
                 seed: UInt64) throws {
         guard height >= 4, width >= 4, height % 4 == 0, width % 4 == 0 else {

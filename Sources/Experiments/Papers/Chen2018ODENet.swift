@@ -218,7 +218,21 @@ public struct Chen2018ODENet: Paper {
     public func run(profile: Profile, progress: @escaping @Sendable (String) -> Void) throws -> PaperResult {
         let clock = Stopwatch()
         let measurement = try measure(settings(for: profile), progress: progress)
-        return report(measurement, profile: profile, seconds: clock.seconds)
+        var result = report(measurement, profile: profile, seconds: clock.seconds)
+        // The conv ODE-Net on the digits images, reported beside the MLP models (not part of the verdict's conditions).
+        let convolutional = try measureConvolutional(convolutionalSetting(for: profile), progress: progress)
+        let f = { (x: Double) in NumberFormat.significant(x) }
+        result.tables.append(convolutionalTable(convolutional))
+        result.verdict.summary += " Conv ODE-Net on the digits images (\(convolutional.setting.channels) channels, "
+            + "\(convolutional.setting.epochs) epoch(s)): test error \(f(convolutional.testError)), \(convolutional.parameterCount) "
+            + "parameters, forward/backward NFE per batch \(f(convolutional.epochForwardEvaluations.last ?? .nan))/"
+            + "\(f(convolutional.epochBackwardEvaluations.last ?? .nan))."
+        result.numbers["conv.testError"] = convolutional.testError
+        result.numbers["conv.parameters"] = Double(convolutional.parameterCount)
+        result.numbers["conv.forwardNFE"] = convolutional.epochForwardEvaluations.last ?? .nan
+        result.numbers["conv.backwardNFE"] = convolutional.epochBackwardEvaluations.last ?? .nan
+        result.seconds = clock.seconds
+        return result
     }
 
     /// The verdict's four conditions.
