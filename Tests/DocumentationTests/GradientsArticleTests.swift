@@ -13,7 +13,7 @@ struct GradientsArticleTests {
         var generator = SeededGenerator(seed: 11)
         let x0 = try Tensor.randomNormal([4, 3], using: &generator)
         func inputGradient(_ method: NeuralODEGradientMethod) throws -> Tensor {
-            let spec = try NeuralODESpec(dimension: 3, hidden: 8, solver: .dormandPrince5,
+            let spec = try NeuralODESpec(dimension: 3, hidden: 8, solver: .dormandPrince54,
                                          relativeTolerance: 1e-8, absoluteTolerance: 1e-10)
             let block = try NeuralODEBlock(spec: spec, gradientMethod: method, seed: 12)
             let theta = block.parameters.values.map { Variable($0) }
