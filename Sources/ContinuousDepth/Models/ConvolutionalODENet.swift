@@ -30,7 +30,20 @@ public struct ConvolutionalODENet: DifferentiableModel {
 
     /// - Throws: `ContinuousDepthError.invalidArgument` when `.backprop` is asked of a GSL solver, or
     ///   for an image smaller than 4×4 or not divisible by 4; `TensorError` for bad channel counts.
-    /// - Parameter groups: of every group norm, default min(32, channels) (Chen et al.'s code).
+    /// - Parameters:
+    ///   - inputChannels: the channels of the input images `[N, C, H, W]`.
+    ///   - height: the image height `H` in pixels, a multiple of 4.
+    ///   - width: the image width `W` in pixels, a multiple of 4.
+    ///   - classes: the number of output logits.
+    ///   - channels: the feature channels of the stem and the ODE block's field.
+    ///   - groups: of every group norm, default min(32, channels) (Chen et al.'s code).
+    ///   - solver: the ODE block's solver.
+    ///   - gradientMethod: backprop, adjoint or checkpointed; `nil`: the solver's default.
+    ///   - endTime: `T`, the ODE block integrates from 0 to `T`.
+    ///   - relativeTolerance: rtol of an adaptive solver.
+    ///   - absoluteTolerance: atol of an adaptive solver.
+    ///   - steps: the step count of a fixed-step solver.
+    ///   - seed: the seed of the initial weights.
     public init(inputChannels: Int, height: Int, width: Int, classes: Int, channels: Int = 64, groups: Int? = nil,
                 solver: NeuralODESolverChoice = .dormandPrince54, gradientMethod: NeuralODEGradientMethod? = nil,
                 endTime: Double = 1, relativeTolerance: Double = 1e-3, absoluteTolerance: Double = 1e-3, steps: Int = 4,
