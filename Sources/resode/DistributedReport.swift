@@ -72,7 +72,10 @@ extension DistributedReport {
 /// A paper's result or failure as it travels from a rank to rank 0 (JSON; numbers round-trip exactly).
 struct TransferredEntry: Codable {
     struct Table: Codable { let caption: String; let columns: [String]; let rows: [[String]] }
-    struct Plot: Codable { let name: String; let title: String; let columns: [String]; let rows: [[Double]]; let gnuplot: String }
+    struct Plot: Codable {
+        let name: String; let title: String; let columns: [String]; let rows: [[Double]]; let gnuplot: String
+        let width: Int; let height: Int
+    }
     struct Outcome: Codable { let reproduced: Bool; let summary: String }
 
     var tables: [Table] = []
@@ -84,7 +87,10 @@ struct TransferredEntry: Codable {
 
     init(_ result: PaperResult) {
         tables = result.tables.map { Table(caption: $0.caption, columns: $0.columns, rows: $0.rows) }
-        figures = result.figures.map { Plot(name: $0.name, title: $0.title, columns: $0.columns, rows: $0.rows, gnuplot: $0.gnuplot) }
+        figures = result.figures.map {
+            Plot(name: $0.name, title: $0.title, columns: $0.columns, rows: $0.rows, gnuplot: $0.gnuplot,
+                 width: $0.size.width, height: $0.size.height)
+        }
         verdict = Outcome(reproduced: result.verdict.reproduced, summary: result.verdict.summary)
         numbers = result.numbers
         seconds = result.seconds
@@ -102,7 +108,10 @@ struct TransferredEntry: Codable {
         return .result(PaperResult(
             paper: paper, profile: profile,
             tables: tables.map { ResultTable(caption: $0.caption, columns: $0.columns, rows: $0.rows) },
-            figures: figures.map { Figure(name: $0.name, title: $0.title, columns: $0.columns, rows: $0.rows, gnuplot: $0.gnuplot) },
+            figures: figures.map {
+                Figure(name: $0.name, title: $0.title, columns: $0.columns, rows: $0.rows, gnuplot: $0.gnuplot,
+                       size: Figure.Size(width: $0.width, height: $0.height))
+            },
             verdict: Verdict(reproduced: verdict.reproduced, summary: verdict.summary), seconds: seconds, numbers: numbers))
     }
 }
