@@ -67,22 +67,25 @@ def imports_by_file(directory):
     return found
 
 
-def header_layers(root, target_names):
-    """The header's layer lines, top first, each a list of module names."""
+def layer_lines(lines, target_names):
+    """Each line's leading module names (`A`, `A | B`, `A, B`) that are targets; lines without any are skipped."""
     layers = []
-    with open(os.path.join(root, "Package.swift"), encoding="utf-8") as f:
-        text = f.read()
-    block = text.split("// Layers", 1)[1].split("import PackageDescription", 1)[0]
-    for line in block.splitlines()[1:]:
-        content = line.lstrip("/").strip()
-        m = re.match(r"^([A-Za-z][\w-]*(?:\s*[|,]\s*[A-Za-z][\w-]*)*)", content)
+    for line in lines:
+        m = re.match(r"^\s*([A-Za-z][\w-]*(?:\s*[|,]\s*[A-Za-z][\w-]*)*)", line)
         if not m:
             continue
-        names = [n.strip() for n in re.split(r"[|,]", m.group(1))]
-        names = [n for n in names if n in target_names]
+        names = [n.strip() for n in re.split(r"[|,]", m.group(1)) if n.strip() in target_names]
         if names:
             layers.append(names)
     return layers
+
+
+def header_layers(root, target_names):
+    """The header's layer lines, top first, each a list of module names."""
+    with open(os.path.join(root, "Package.swift"), encoding="utf-8") as f:
+        text = f.read()
+    block = text.split("// Layers", 1)[1].split("import PackageDescription", 1)[0]
+    return layer_lines((line.lstrip("/") for line in block.splitlines()[1:]), target_names)
 
 
 def readme_layers(root, target_names):
@@ -90,18 +93,8 @@ def readme_layers(root, target_names):
         text = f.read()
     if "## Layers" not in text:
         return None
-    section = text.split("## Layers", 1)[1]
-    block = section.split("```", 2)[1]
-    layers = []
-    for line in block.splitlines():
-        m = re.match(r"^\s*([A-Za-z][\w-]*(?:\s*[|,]\s*[A-Za-z][\w-]*)*)", line)
-        if not m:
-            continue
-        names = [n.strip() for n in re.split(r"[|,]", m.group(1))]
-        names = [n for n in names if n in target_names]
-        if names:
-            layers.append(names)
-    return layers
+    block = text.split("## Layers", 1)[1].split("```", 2)[1]
+    return layer_lines(block.splitlines(), target_names)
 
 
 def main():
