@@ -37,7 +37,7 @@ struct Train: ParsableCommand {
     @Option(parsing: .unconditional, help: "Hidden width of each block's MLP.") var hidden: Int = 32
     @Option(help: "Activation: tanh | relu | softplus.") var activation: String = "tanh"
     @Option(help: "Block scheme: euler | heun | midpoint | rk4.") var scheme: String = "euler"
-    @Flag(help: "One field F shared by every block (L Euler steps of an autonomous ODE).") var tied = false
+    @Flag(help: "One field F shared by every block: L steps of the block scheme (--scheme) for the autonomous ODE x' = F(x).") var tied = false
     @Option(name: .customLong("h"), parsing: .unconditional, help: "Step size h (default 1/L).") var stepSize: Double?
     @Option(parsing: .unconditional, help: "Neural ODE: end time t1.") var t1: Double = 1
     @Option(help: "Neural ODE solver (dopri5, euler, heun, rk4-fixed, or a GSL step type).") var solver: String = "dopri5"
@@ -57,7 +57,7 @@ struct Train: ParsableCommand {
     @Option(parsing: .unconditional, help: "Clip gradients to this global norm.") var clip: Double?
     @Option(parsing: .unconditional, help: "Fraction of samples held out for testing.") var testFraction: Double = 0.25
     @Option(parsing: .unconditional, help: "Seed of data, initialisation and shuffling.") var seed: UInt64 = 1
-    @Option(help: "Output folder.") var out: String?
+    @Option(help: "Output folder (default: runs/MODEL-DATASET-seedSEED).") var out: String?
     @Flag(help: "Replace the run already in the output folder.") var overwrite = false
     @Option(help: "Save a checkpoint (weights, optimiser and generator state) every N epochs.") var checkpointEvery: Int?
     @Option(help: "Continue the interrupted run whose output folder is DIR, with its recorded options.") var resume: String?
