@@ -65,7 +65,9 @@ final class BatchedStiffSystem<Field: VectorField>: BatchedImplicitSystem {
     var statistics = ImplicitSolverStatistics()
 
     /// - Parameter theta: the parameters' values (constants here; gradients are recorded elsewhere).
-    init(_ field: Field, batch: Int, parameters theta: [Tensor], tolerance: ErrorTolerance) {
+    /// - Throws: the trace's own error when the field is traceable but its replay fails for
+    ///   another reason than being untraceable (`traceUnlessUntraceable`).
+    init(_ field: Field, batch: Int, parameters theta: [Tensor], tolerance: ErrorTolerance) throws {
         self.field = field
         self.batch = batch
         self.dimension = field.dimension
@@ -74,7 +76,7 @@ final class BatchedStiffSystem<Field: VectorField>: BatchedImplicitSystem {
         self.theta = theta.map { Variable($0) }
         // The replay evaluates with the field's own parameters, so it is used only when they are the ones given.
         if let traceable = field as? any TraceableField, theta == field.parameters.values {
-            replayed = try? ReplayedField(traceable, batchSize: batch)
+            replayed = try traceUnlessUntraceable { try ReplayedField(traceable, batchSize: batch) }
         } else {
             replayed = nil
         }

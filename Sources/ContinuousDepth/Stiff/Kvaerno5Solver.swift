@@ -83,7 +83,7 @@ public struct Kvaerno5Solver: DifferentiableODESolver {
         try checkSolveArguments(field, initialState: x0, parameters: theta, at: t0)
         try options.tolerance.check(stateShape: x0.shape)
         let tableau = self.tableau
-        let system = BatchedStiffSystem(field, batch: x0.shape[0], parameters: theta.map(\.value),
+        let system = try BatchedStiffSystem(field, batch: x0.shape[0], parameters: theta.map(\.value),
                                         tolerance: options.tolerance)
         let stepper = DiagonallyImplicitStepper(tableau: tableau, system: system,
                                                 maximumIterations: maximumNewtonIterations)
@@ -127,7 +127,7 @@ public struct Kvaerno5Solver: DifferentiableODESolver {
         -> (finalState: Tensor, statistics: ImplicitSolverStatistics) {
         try checkSolveArguments(field, initialState: Variable(x0),
                                 parameters: field.parameters.values.map { Variable($0) }, at: t0)
-        let system = BatchedStiffSystem(field, batch: x0.shape[0], parameters: field.parameters.values,
+        let system = try BatchedStiffSystem(field, batch: x0.shape[0], parameters: field.parameters.values,
                                         tolerance: options.tolerance)
         let stepper = DiagonallyImplicitStepper(tableau: tableau, system: system,
                                                 maximumIterations: maximumNewtonIterations)

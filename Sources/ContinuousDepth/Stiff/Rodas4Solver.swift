@@ -57,7 +57,7 @@ public struct Rodas4Solver: ODESolver {
         let theta = field.parameters.values
         try checkSolveArguments(field, initialState: Variable(x0), parameters: theta.map { Variable($0) }, at: t0)
         try options.tolerance.check(stateShape: x0.shape)
-        let system = BatchedStiffSystem(field, batch: x0.shape[0], parameters: theta, tolerance: options.tolerance)
+        let system = try BatchedStiffSystem(field, batch: x0.shape[0], parameters: theta, tolerance: options.tolerance)
         let stepper = RosenbrockStepper(tableau: tableau, system: system)
         let h0 = try options.initialStepSize
             ?? firstStepSize(system, state: x0, at: t0, order: tableau.order, direction: span.direction)
@@ -85,7 +85,7 @@ public struct Rodas4Solver: ODESolver {
         -> (finalState: Tensor, statistics: ImplicitSolverStatistics) {
         try checkSolveArguments(field, initialState: Variable(x0),
                                 parameters: field.parameters.values.map { Variable($0) }, at: t0)
-        let system = BatchedStiffSystem(field, batch: x0.shape[0], parameters: field.parameters.values,
+        let system = try BatchedStiffSystem(field, batch: x0.shape[0], parameters: field.parameters.values,
                                         tolerance: options.tolerance)
         let stepper = RosenbrockStepper(tableau: tableau, system: system)
         let final = try ImplicitStepDriver.integrateFixed(
