@@ -15,20 +15,11 @@ import TestSupport
 /// bound, so the methods also agree with each other within twice that bound.
 @Suite("Every gradient method on every solver agrees with finite differences and with the others")
 struct GradientMethodsOnEverySolverTests {
-    let field: NeuralVectorField = {
-        var g = SeededGenerator(seed: 41)
-        let f = try! MLPField(dimension: 2, hidden: 8)
-        return try! NeuralVectorField(field: f, weights: f.initialParameters(using: &g).map { $0 * 2 })
-    }()
-    let x0: Tensor = {
-        var g = SeededGenerator(seed: 42)
-        return try! Tensor.randomNormal([3, 2], using: &g)
-    }()
-    let loss: ([Variable]) throws -> Variable = { try $0[0].square().sum() * 0.5 }
+    let field = GradientTestProblem.field
+    let x0 = GradientTestProblem.x0
+    let loss = GradientTestProblem.loss
 
-    func flatten(_ g: ODEGradient) throws -> Tensor {
-        try Tensor.concatenate(([g.initialState] + g.parameters).map { try $0.reshaped(to: [-1]) })
-    }
+    func flatten(_ g: ODEGradient) throws -> Tensor { try GradientTestProblem.flatten(g) }
 
     func reference() throws -> Tensor {
         try flatten(BackpropThroughSolver(EmbeddedRungeKuttaSolver(.dormandPrince54, relativeTolerance: 1e-12,
