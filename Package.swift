@@ -59,6 +59,7 @@ let package = Package(
         .target(name: "TestSupport", dependencies: ["TensorCore"], path: "Tests/TestSupport"),
         .testTarget(name: "TensorCoreTests", dependencies: ["TensorCore", "TestSupport"]),
         .testTarget(name: "NetworkLayersTests", dependencies: ["NetworkLayers", "TensorCore"]),
+        .testTarget(name: "RungeKuttaMethodsTests", dependencies: ["RungeKuttaMethods", "TensorCore"]),
         .testTarget(name: "NumPyIOTests", dependencies: ["NumPyIO", "TensorCore"], resources: [.copy("Fixtures")]),
         .testTarget(name: "GSLBridgeTests", dependencies: ["GSLBridge", "TensorCore"]),
         .testTarget(name: "MessagePassingTests", dependencies: ["MessagePassing"]),

@@ -1,5 +1,4 @@
 // SPDX-License-Identifier: GPL-3.0-or-later
-import ContinuousDepth
 import Testing
 import RungeKuttaMethods
 import TensorCore
