@@ -14,11 +14,12 @@
 //   GSLBridge         Swift values around gsl_odeiv2, eigen and SVD (no Unsafe… above it)
 //   MessagePassing    MPI process group: rank, size, broadcast, gather, fixed-order sums, messages (no Unsafe… above it)
 //   NumPyIO           .npy / .npz read and write
-//   TensorCore        Tensor, reverse/forward-mode autodiff, convolution ops, traced replay of the tape
+//   TensorCore        Tensor, reverse/forward-mode autodiff, convolution ops, traced replay (part of the tape);
+//                     SeededGenerator and LogLogFit, which every layer above uses and which need nothing else
 //   CKernels, CGSL    vectorised elementwise kernels; GSL + OpenBLAS (system library)
 //   CMPI              Open MPI's mpi.h (system library; used by MessagePassing only)
 // `scripts/check-layering.py` (run by `make test`) checks that this list, the targets'
-// dependencies, the README's layer list and the `import`s agree.
+// dependencies, the README's layer list, the DocC landing page's and the `import`s agree.
 import PackageDescription
 
 let package = Package(
