@@ -15,7 +15,7 @@
 //   MessagePassing    MPI process group: rank, size, broadcast, gather, fixed-order sums, messages (no Unsafe… above it)
 //   NumPyIO           .npy / .npz read and write
 //   TensorCore        Tensor, reverse/forward-mode autodiff, convolution ops, traced replay (part of the tape);
-//                     SeededGenerator and LogLogFit, which every layer above uses and which need nothing else
+//                     SeededGenerator (Tensor.randomNormal draws from it) and LogLogFit (the one observed-order fit)
 //   CKernels, CGSL    vectorised elementwise kernels; GSL + OpenBLAS (system library)
 //   CMPI              Open MPI's mpi.h (system library; used by MessagePassing only)
 // `scripts/check-layering.py` (run by `make test`) checks that this list, the targets'
