@@ -10,7 +10,7 @@ set -euo pipefail
 cd "$(dirname "$0")/../.."
 rounds=${1:-3}
 what=${2:-"sweep report train"}
-swift build -c release --product resode >/dev/null 2>&1
+[ -n "${SKIP_BUILD:-}" ] || swift build -c release --product resode >/dev/null 2>&1
 resode=$(realpath .build/release/resode)
 mpirun_sh=$(realpath scripts/mpirun.sh)
 work=$(mktemp -d /tmp/resode-mpi-bench.XXXXXX)
@@ -27,12 +27,14 @@ launch() {  # ranks, then the resode arguments; the job's CPU seconds (user + sy
 echo "# $(date -u '+%Y-%m-%d %H:%M UTC'), $(nproc) cores, load $(cut -d' ' -f1-3 /proc/loadavg)"
 
 if [[ " $what " == *" sweep "* ]]; then
-    # 12 runs: 3 seeds × depth 16, 2 × epochs 12, 1 (cost ratio ~100×, the expensive ones listed first).
-    # Each epoch is ~0.2 s of compute for depth 16, so the metrics files' fsync per epoch (~6 ms each
-    # here) stays a few per cent; an earlier grid of 120-sample runs was fsync-bound (see README).
+    # 16 runs: 4 seeds × depth 16, 2 × epochs 96, 8 (cost ratio ~100×, the expensive ones listed first),
+    # ~30 CPU seconds in all, so the fixed start-up of a second rank (~0.2 CPU s) is < 1 %, and four
+    # equal long runs divide evenly over 2 ranks. Each epoch is ~0.07 s of compute at depth 16, so the
+    # metrics files' fsync per epoch (~6 ms each here) stays small; an earlier grid of 120-sample runs
+    # was fsync-bound (see README).
     cat >"$work/grid.json" <<'JSON'
 {"runs": [{"command": "train", "options": {"dataset": "moons", "samples": 2000, "dim": 32, "hidden": 64},
-           "axes": {"depth": [16, 2], "epochs": [12, 1], "seed": [1, 2, 3]}}]}
+           "axes": {"depth": [16, 2], "epochs": [96, 8], "seed": [1, 2, 3, 4]}}]}
 JSON
     for r in $(seq 1 "$rounds"); do
         for p in 1 2; do
