@@ -54,7 +54,9 @@ struct ReadmeGuideTests {
         let exact = 4 * Self.completeEllipticK(sin(1.0)) / 9.81.squareRoot()
         #expect(abs(period - exact) < 1e-7, "period \(period), exact \(exact)")
         #expect(abs(period - 2.6658) < 1e-4)
-        #expect(swing.events.count == 3, "three upward crossings in [0, 10] for a period of \(exact)")
+        // From θ = 2 at rest, θ crosses 0 upwards at 3T/4 + kT: k = 0…3 lie in [0, 10] (3.75·T = 9.997).
+        #expect(swing.events.count == 4, "upward crossings in [0, 10] for a period of \(exact)")
+        #expect(abs(swing.events[0].time - 0.75 * exact) < 1e-7)
         #expect(swing.times == [5, 10])
         #expect(abs(atThree.states.last![0, 0] - theta3) < 1e-7)
     }
