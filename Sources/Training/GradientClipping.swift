@@ -6,21 +6,12 @@ import TensorCore
 public func globalNorm(of gradients: [Tensor]) -> Double {
     var largest = 0.0
     for g in gradients {
-        for x in g.scalars {
-            if x.isNaN { return .nan }
-            largest = max(largest, abs(x))
-        }
+        if g.scalars.contains(where: \.isNaN) { return .nan }
+        largest = max(largest, g.maxNorm())
     }
     guard largest > 0, largest.isFinite else { return largest }
-    var sum = 0.0
-    for g in gradients {
-        g.withUnsafeBufferPointer { p in
-            for i in 0..<p.count {
-                let x = p[i] / largest
-                sum += x * x
-            }
-        }
-    }
+    // One running sum over all tensors in order, as if they were one vector.
+    let sum = gradients.reduce(0.0) { partial, g in (g / largest).square().scalars.reduce(partial, +) }
     return largest * sum.squareRoot()
 }
 
