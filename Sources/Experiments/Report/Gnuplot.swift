@@ -40,8 +40,8 @@ public struct Gnuplot: Sendable, Equatable {
         for directory in directories where !directory.isEmpty {
             let candidate = URL(fileURLWithPath: directory).appendingPathComponent("gnuplot").path
             guard FileManager.default.isExecutableFile(atPath: candidate) else { continue }
-            // why: a gnuplot that cannot run is reported as none (the report then lists its figures
-            // as not rendered, and `doctor` names the problem); tested with a failing fake gnuplot.
+            // why: a gnuplot that cannot run is treated as none, as documented: the report then keeps
+            // each figure's data and script without images (tested with a failing fake gnuplot).
             guard let run = try? Gnuplot.run(candidate, arguments: ["-e", "print GPVAL_TERMINALS"],
                                              in: FileManager.default.temporaryDirectory, timeout: timeout),
                   run.status == 0 else { return nil }
