@@ -6,12 +6,18 @@ import TensorCore
 public func globalNorm(of gradients: [Tensor]) -> Double {
     var largest = 0.0
     for g in gradients {
-        if g.scalars.contains(where: \.isNaN) { return .nan }
-        largest = max(largest, g.maxNorm())
+        for x in g.scalars {
+            if x.isNaN { return .nan }
+            largest = max(largest, abs(x))
+        }
     }
     guard largest > 0, largest.isFinite else { return largest }
-    // One running sum over all tensors in order, as if they were one vector.
-    let sum = gradients.reduce(0.0) { partial, g in (g / largest).square().scalars.reduce(partial, +) }
+    // One running sum over all tensors in order, as if they were one vector. Plain loops over
+    // `scalars`: the same sum from tensor temporaries, `(g / largest).square()`, measured 1.4×
+    // the instructions.
+    let sum = gradients.reduce(0.0) { partial, g in
+        g.scalars.reduce(partial) { s, x in let y = x / largest; return s + y * y }
+    }
     return largest * sum.squareRoot()
 }
 
