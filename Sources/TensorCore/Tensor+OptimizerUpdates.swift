@@ -32,6 +32,11 @@ extension Tensor {
     ///     θ ← shrink·θ − (η·(m·c₁)) / (√(v·c₂) + ε)
     ///
     /// Reference: Kingma & Ba, "Adam: a method for stochastic optimization" (ICLR 2015), Algorithm 1.
+    /// - Parameters:
+    ///   - gradient: `g`, the loss gradient with respect to `self`.
+    ///   - firstMoment: `m`, updated in place.
+    ///   - secondMoment: `v`, updated in place.
+    ///   - c: `β₁`, `β₂`, the corrections `c₁`, `c₂`, `η`, `ε`, `λ` and `shrink` of this step.
     /// - Throws: `TensorError.shapeMismatch` unless `gradient`, `firstMoment` and `secondMoment` have `self`'s shape.
     public mutating func applyAdamUpdate(gradient: Tensor, firstMoment: inout Tensor, secondMoment: inout Tensor,
                                          coefficients c: AdamUpdateCoefficients) throws {
@@ -60,7 +65,10 @@ extension Tensor {
     ///     g' = g + λ·θ,   θ ← shrink·θ − η·g'
     ///
     /// - Parameters:
-    ///   - l2: `λ` of L2 decay (0 without); `shrink`: `1 − η·λ` of decoupled decay (1 without).
+    ///   - gradient: `g`, the loss gradient with respect to `self`.
+    ///   - learningRate: the step size `η`.
+    ///   - l2: `λ` of L2 decay (0 without).
+    ///   - shrink: `1 − η·λ` of decoupled decay (1 without).
     /// - Throws: `TensorError.shapeMismatch` unless `gradient` has `self`'s shape.
     public mutating func applyGradientDescentUpdate(gradient: Tensor, learningRate: Double, l2: Double,
                                                     shrink: Double) throws {
@@ -83,8 +91,13 @@ extension Tensor {
     /// Reference: Sutskever, Martens, Dahl & Hinton, "On the importance of initialization and
     /// momentum in deep learning" (ICML 2013), §2, in PyTorch's form.
     /// - Parameters:
+    ///   - gradient: `g`, the loss gradient with respect to `self`.
     ///   - velocity: the momentum buffer `v`, updated in place.
-    ///   - l2: `λ` of L2 decay (0 without); `shrink`: `1 − η·λ` of decoupled decay (1 without).
+    ///   - learningRate: the step size `η`.
+    ///   - momentum: the momentum coefficient `μ`.
+    ///   - nesterov: whether the step looks ahead along the velocity (`d = g' + μ·v`) or follows it (`d = v`).
+    ///   - l2: `λ` of L2 decay (0 without).
+    ///   - shrink: `1 − η·λ` of decoupled decay (1 without).
     /// - Throws: `TensorError.shapeMismatch` unless `gradient` and `velocity` have `self`'s shape.
     public mutating func applyMomentumUpdate(gradient: Tensor, velocity: inout Tensor, learningRate: Double,
                                              momentum: Double, nesterov: Bool, l2: Double, shrink: Double) throws {
