@@ -51,13 +51,21 @@ enum TemporaryNames {
         return nil
     }
 
-    /// Whether a process with this id exists and is a `resode` (a recycled id of another program does not count).
-    /// Where its name cannot be read (no `/proc`), a live process is taken for a `resode`.
+    /// Whether a process with this id exists, has not exited, and is a `resode` (a recycled id of
+    /// another program does not count). A zombie (exited but not yet reaped, as under a container
+    /// init that does not reap: a rank killed with its MPI job) answers `kill(pid, 0)` but writes
+    /// nothing, so it is not alive. Where `/proc` cannot be read, a live process is taken for a `resode`.
     static func isAlive(_ pid: Int32, processTable: String = "/proc") -> Bool {
         guard pid > 0, kill(pid, 0) == 0 || errno == EPERM else { return false }
         // why: taking an unknown live process for a resode only keeps its files, never deletes a live run's (tested).
-        guard let comm = try? String(contentsOfFile: "\(processTable)/\(pid)/comm", encoding: .utf8) else { return true }
-        return comm.hasPrefix("resode")
+        guard let status = try? String(contentsOfFile: "\(processTable)/\(pid)/status", encoding: .utf8) else { return true }
+        var fields: [Substring: Substring] = [:]
+        for line in status.split(separator: "\n") {
+            guard let colon = line.firstIndex(of: ":") else { continue }
+            fields[line[..<colon]] = line[line.index(after: colon)...].drop { $0 == " " || $0 == "\t" }
+        }
+        if let state = fields["State"]?.first, state == "Z" || state == "X" { return false }
+        return fields["Name"]?.hasPrefix("resode") ?? false
     }
 
     /// Removes the temporary files and folders of dead `resode` processes in `directory`

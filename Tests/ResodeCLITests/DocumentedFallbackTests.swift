@@ -15,6 +15,21 @@ struct DocumentedFallbackTests {
         #expect(!TemporaryNames.isAlive(getpid()))
     }
 
+    @Test("a resode that has exited but is not yet reaped (a zombie) is not alive; a sleeping one is; another program is not")
+    func zombieIsNotAlive() throws {
+        let table = try ResodeProcess.temporaryDirectory()
+        defer { try? FileManager.default.removeItem(at: table) }
+        let entry = table.appendingPathComponent("\(getpid())")
+        try FileManager.default.createDirectory(at: entry, withIntermediateDirectories: true)
+        func status(_ text: String) throws { try Data(text.utf8).write(to: entry.appendingPathComponent("status")) }
+        try status("Name:\tresode\nUmask:\t0022\nState:\tZ (zombie)\n")
+        #expect(!TemporaryNames.isAlive(getpid(), processTable: table.path))
+        try status("Name:\tresode\nUmask:\t0022\nState:\tS (sleeping)\n")
+        #expect(TemporaryNames.isAlive(getpid(), processTable: table.path))
+        try status("Name:\tpython3\nState:\tS (sleeping)\n")
+        #expect(!TemporaryNames.isAlive(getpid(), processTable: table.path))
+    }
+
     @Test("report hand-out order: a corrupt or missing previous report gives registry order, a valid one longest first")
     func handOutOrderFallback() throws {
         let papers = Array(PaperRegistry.all.prefix(3))
