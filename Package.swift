@@ -70,6 +70,6 @@ let package = Package(
         .testTarget(name: "DepthAnalysisTests", dependencies: ["DepthAnalysis", "NetworkLayers", "ResidualNets", "ContinuousDepth", "GSLBridge", "TensorCore", "TestSupport"]),
         .testTarget(name: "ExperimentsTests", dependencies: ["Experiments", "ResidualNets"]),
         .testTarget(name: "DocumentationTests", dependencies: ["ResODE"]),
-        .testTarget(name: "ResodeCLITests", dependencies: ["resode", "NumPyIO", "TensorCore"], resources: [.copy("Fixtures")]),
+        .testTarget(name: "ResodeCLITests", dependencies: ["resode", "Experiments", "NumPyIO", "TensorCore"], resources: [.copy("Fixtures")]),
     ]
 )

@@ -35,37 +35,29 @@ public enum DirectionNormalization: Sendable, Equatable {
         guard direction.map(\.shape) == parameters.map(\.shape) else {
             throw AnalysisError.shapeMismatch(what: "direction tensors", expected: parameters.map(\.count), got: direction.map(\.count))
         }
-        return zip(direction, parameters).map { d, theta in
+        return try zip(direction, parameters).map { d, theta in
             switch self {
             case .none:
                 return d
             case .layer:
-                return DirectionNormalization.rescale(d, to: theta, blockSize: Swift.max(d.count, 1))
+                return try DirectionNormalization.rescale(d, to: theta, blockSize: Swift.max(d.count, 1))
             case .filter, .filterWithBiasesCopied:
                 if theta.rank <= 1 { return self == .filter ? Tensor.zeros(like: d) : theta }
-                return DirectionNormalization.rescale(d, to: theta, blockSize: d.count / Swift.max(d.shape[0], 1))
+                return try DirectionNormalization.rescale(d, to: theta, blockSize: d.count / Swift.max(d.shape[0], 1))
             }
         }
     }
 
-    /// Rescales each consecutive block of `blockSize` elements of `d` to the norm of the same block of `θ`.
-    static func rescale(_ d: Tensor, to theta: Tensor, blockSize: Int) -> Tensor {
-        guard blockSize > 0 else { return d }
-        var out = d
-        out.withUnsafeMutableBufferPointer { o in
-            theta.withUnsafeBufferPointer { t in
-                var start = 0
-                while start < o.count {
-                    let end = Swift.min(start + blockSize, o.count)
-                    var dNorm = 0.0, tNorm = 0.0
-                    for i in start..<end { dNorm += o[i] * o[i]; tNorm += t[i] * t[i] }
-                    let scale = dNorm > 0 ? (tNorm / dNorm).squareRoot() : 0
-                    for i in start..<end { o[i] *= scale }
-                    start = end
-                }
-            }
-        }
-        return out
+    /// Rescales each consecutive block of `blockSize` elements of `d` to the norm of the same block of `θ`
+    /// (`blockSize` divides the element count).
+    static func rescale(_ d: Tensor, to theta: Tensor, blockSize: Int) throws -> Tensor {
+        guard blockSize > 0, d.count > 0 else { return d }
+        let rows = [d.count / blockSize, blockSize]
+        let blocks = try d.reshaped(to: rows), thetaBlocks = try theta.reshaped(to: rows)
+        let dNorms = try blocks.square().sum(alongAxes: [1], keepingDimensions: true)
+        let thetaNorms = try thetaBlocks.square().sum(alongAxes: [1], keepingDimensions: true)
+        let scales = try thetaNorms.zipMap(dNorms) { t, d in d > 0 ? (t / d).squareRoot() : 0 }
+        return try (blocks * scales).reshaped(to: d.shape)
     }
 
     /// A standard Gaussian direction shaped like `parameters`, normalised by `self`.

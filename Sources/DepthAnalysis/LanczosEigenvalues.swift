@@ -46,31 +46,31 @@ public struct LanczosEigenvalues: Sendable, Equatable {
         }
         let m = Swift.min(iterations, n)
         var generator = SeededGenerator(seed: seed)
-        var q = (0..<n).map { _ in generator.nextNormal() }
-        Vectors.normalize(&q)
-        var basis: [[Double]] = []
+        var q = try Tensor.randomNormal([n], using: &generator)
+        let size = q.l2Norm()
+        if size > 0 { q = q / size }
+        var basis: [Tensor] = []
         var alphas: [Double] = [], betas: [Double] = []
         var lastBeta = 0.0
         var scale = 0.0
         for j in 0..<m {
             basis.append(q)
-            var w = try operation(Tensor(q)).scalars
-            guard w.count == n, w.allSatisfy(\.isFinite) else { throw AnalysisError.nonFinite(what: "a Hessian–vector product") }
-            let alpha = Vectors.dot(q, w)
+            var w = try operatorProduct(operation, q, dimension: n)
+            let alpha = try q.dot(w)
             alphas.append(alpha)
-            Vectors.axpy(-alpha, q, &w)
-            if j > 0 { Vectors.axpy(-betas[j - 1], basis[j - 1], &w) }
+            try w.add(q, scaledBy: -alpha)
+            if j > 0 { try w.add(basis[j - 1], scaledBy: -betas[j - 1]) }
             for _ in 0..<2 {
-                for b in basis { Vectors.axpy(-Vectors.dot(b, w), b, &w) }
+                for b in basis { try w.add(b, scaledBy: -(try b.dot(w))) }
             }
-            let beta = Vectors.norm(w)
+            let beta = w.l2Norm()
             scale = Swift.max(scale, Swift.abs(alpha), beta)
             lastBeta = beta
             if j == m - 1 { break }
             // Breakdown: the Krylov space is invariant, so its Ritz values are exact eigenvalues.
             if beta <= 1e-12 * Swift.max(scale, .leastNormalMagnitude) { lastBeta = 0; break }
             betas.append(beta)
-            q = w.map { $0 / beta }
+            q = w / beta
         }
         let k = alphas.count
         var t = [Double](repeating: 0, count: k * k)
@@ -85,25 +85,11 @@ public struct LanczosEigenvalues: Sendable, Equatable {
     }
 }
 
-/// Dense vector kernels on `[Double]` for the iterative eigensolvers.
-enum Vectors {
-    static func dot(_ a: [Double], _ b: [Double]) -> Double {
-        var s = 0.0
-        for i in a.indices { s += a[i] * b[i] }
-        return s
-    }
-
-    static func norm(_ a: [Double]) -> Double { dot(a, a).squareRoot() }
-
-    /// `y ← y + c·x`.
-    static func axpy(_ c: Double, _ x: [Double], _ y: inout [Double]) {
-        y.withUnsafeMutableBufferPointer { yb in
-            x.withUnsafeBufferPointer { xb in for i in 0..<yb.count { yb[i] += c * xb[i] } }
-        }
-    }
-
-    static func normalize(_ a: inout [Double]) {
-        let n = norm(a)
-        if n > 0 { for i in a.indices { a[i] /= n } }
-    }
+/// `A·v` as a `[n]` vector.
+/// - Throws: `AnalysisError.shapeMismatch` unless the product has `n` elements, `AnalysisError.nonFinite` unless all are finite.
+func operatorProduct(_ operation: (Tensor) throws -> Tensor, _ v: Tensor, dimension n: Int) throws -> Tensor {
+    let w = try operation(v)
+    guard w.count == n else { throw AnalysisError.shapeMismatch(what: "an operator product", expected: [n], got: w.shape) }
+    guard w.isFinite else { throw AnalysisError.nonFinite(what: "an operator product") }
+    return try w.reshaped(to: [n])
 }

@@ -61,16 +61,19 @@ public struct PathDecomposition: Sendable, Equatable {
 
     /// `Σ_S ∏ J_l`, which equals `∂x_L/∂x_0` up to rounding.
     public var sum: [Double] {
-        var total = [Double](repeating: 0, count: dimension * dimension)
-        for term in terms { Vectors.axpy(1, term.matrix, &total) }
-        return total
+        terms.reduce(into: [Double](repeating: 0, count: dimension * dimension)) { total, term in
+            for i in total.indices { total[i] += term.matrix[i] }
+        }
     }
 
     /// `Σ_{|S| = k} ∏ J_l` for `k = 0, …, L`: the Jacobian carried by the paths of each length.
     public var sumsByLength: [[Double]] {
         let depth = blockJacobians.count
         var sums = [[Double]](repeating: [Double](repeating: 0, count: dimension * dimension), count: depth + 1)
-        for term in terms { Vectors.axpy(1, term.matrix, &sums[term.activeBlocks.count]) }
+        for term in terms {
+            let k = term.activeBlocks.count
+            for i in sums[k].indices { sums[k][i] += term.matrix[i] }
+        }
         return sums
     }
 }

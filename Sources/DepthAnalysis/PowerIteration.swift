@@ -43,20 +43,20 @@ public struct PowerIterationEigenvalues: Sendable, Equatable {
             throw AnalysisError.invalidArgument(name: "maximumIterations", value: "\(maximumIterations)", reason: "must be ≥ 1")
         }
         var generator = SeededGenerator(seed: seed)
-        var values: [Double] = [], vectors: [[Double]] = [], counts: [Int] = [], flags: [Bool] = []
-        func deflated(_ v: [Double]) throws -> [Double] {
-            var w = try operation(Tensor(v)).scalars
-            guard w.count == n, w.allSatisfy(\.isFinite) else { throw AnalysisError.nonFinite(what: "an operator product") }
-            for (lambda, u) in zip(values, vectors) { Vectors.axpy(-lambda * Vectors.dot(u, v), u, &w) }
+        var values: [Double] = [], vectors: [Tensor] = [], counts: [Int] = [], flags: [Bool] = []
+        func deflated(_ v: Tensor) throws -> Tensor {
+            var w = try operatorProduct(operation, v, dimension: n)
+            for (lambda, u) in zip(values, vectors) { try w.add(u, scaledBy: -lambda * (try u.dot(v))) }
             return w
         }
-        func orthogonalize(_ v: inout [Double]) {
-            for u in vectors { Vectors.axpy(-Vectors.dot(u, v), u, &v) }
+        func orthogonalize(_ v: inout Tensor) throws {
+            for u in vectors { try v.add(u, scaledBy: -(try u.dot(v))) }
         }
         for _ in 0..<count {
-            var v = (0..<n).map { _ in generator.nextNormal() }
-            orthogonalize(&v)
-            Vectors.normalize(&v)
+            var v = try Tensor.randomNormal([n], using: &generator)
+            try orthogonalize(&v)
+            let size = v.l2Norm()
+            if size > 0 { v = v / size }
             var lambda = 0.0
             var steps = 0
             var done = false
@@ -65,15 +65,13 @@ public struct PowerIterationEigenvalues: Sendable, Equatable {
                 steps += 1
                 // The residual is measured in the complement of the found eigenvectors: the part
                 // of B_i v along them only reflects their own (tolerance-sized) errors.
-                orthogonalize(&w)
-                lambda = Vectors.dot(v, w)
-                var residual = w
-                Vectors.axpy(-lambda, v, &residual)
-                if Vectors.norm(residual) <= tolerance * Swift.abs(lambda) { done = true; break }
-                let size = Vectors.norm(w)
+                try orthogonalize(&w)
+                lambda = try v.dot(w)
+                if try w.adding(v, scaledBy: -lambda).l2Norm() <= tolerance * Swift.abs(lambda) { done = true; break }
+                let size = w.l2Norm()
                 // B_i v = 0: v lies in the null space, so the remaining eigenvalues are 0.
                 if size == 0 { done = true; lambda = 0; break }
-                v = w.map { $0 / size }
+                v = w / size
             }
             values.append(lambda)
             vectors.append(v)
@@ -81,7 +79,7 @@ public struct PowerIterationEigenvalues: Sendable, Equatable {
             flags.append(done)
         }
         self.eigenvalues = values
-        self.eigenvectors = vectors
+        self.eigenvectors = vectors.map(\.scalars)
         self.iterations = counts
         self.converged = flags
     }

@@ -33,18 +33,13 @@ enum RowJacobians {
             }
             columns.append(column)
         }
-        let outputs = (columns.first?.count ?? 0) / batch
-        var result = [[Double]](repeating: [Double](repeating: 0, count: outputs * d), count: batch)
-        for s in 0..<batch {
-            result[s].withUnsafeMutableBufferPointer { jacobian in
-                for j in 0..<d {
-                    columns[j].withUnsafeBufferPointer { c in
-                        for i in 0..<outputs { jacobian[i * d + j] = c[s * outputs + i] }
-                    }
-                }
-            }
-        }
-        return result
+        guard !columns.isEmpty else { return [[Double]](repeating: [], count: batch) }
+        let outputs = columns[0].count / batch
+        // [d, batch, d'] → [batch, d', d]: sample s's block is J_s, row-major.
+        let stacked = try Tensor.stack(columns.map { try $0.reshaped(to: [batch, outputs]) })
+        let perSample = try stacked.permuted([1, 2, 0]).scalars
+        let size = outputs * d
+        return (0..<batch).map { s in Array(perSample[(s * size)..<((s + 1) * size)]) }
     }
 
     /// The Jacobian of `f` at one sample, given as `[d]` or `[1, d]`; `d' × d` row-major.

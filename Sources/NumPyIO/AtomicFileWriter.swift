@@ -15,6 +15,7 @@ public enum AtomicFileWriter {
         let directory = target.deletingLastPathComponent()
         let temporary = directory.appendingPathComponent(".\(target.lastPathComponent).\(UUID().uuidString).tmp")
         var renamed = false
+        // On failure the error being thrown is the one to report; a hidden temporary left behind is harmless.
         defer {
             if !renamed { try? FileManager.default.removeItem(at: temporary) }
         }

@@ -23,7 +23,7 @@ extension Variable {
         return try record(y, inputs: [a, b], operation: "+", retaining: .nothing,
                           tangent: { t in try tangentSum(t, shape: y.shape) },
                           pullback: { g, _, x in [try g.sum(toShape: x[0].shape), try g.sum(toShape: x[1].shape)] },
-                          forward: arithmeticKernel(a, b, .add))
+                          forward: try arithmeticKernel(a, b, .add))
     }
 
     public static func - (a: Variable, b: Variable) throws -> Variable {
@@ -31,7 +31,7 @@ extension Variable {
         return try record(y, inputs: [a, b], operation: "-", retaining: .nothing,
                           tangent: { t in try tangentSum([t[0], t[1].map { -$0 }], shape: y.shape) },
                           pullback: { g, _, x in [try g.sum(toShape: x[0].shape), try (-g).sum(toShape: x[1].shape)] },
-                          forward: arithmeticKernel(a, b, .subtract))
+                          forward: try arithmeticKernel(a, b, .subtract))
     }
 
     public static func * (a: Variable, b: Variable) throws -> Variable {
@@ -43,7 +43,7 @@ extension Variable {
                           pullback: { g, _, x in
                               [try (g * x[1]).sum(toShape: x[0].shape), try (g * x[0]).sum(toShape: x[1].shape)]
                           },
-                          forward: arithmeticKernel(a, b, .multiply))
+                          forward: try arithmeticKernel(a, b, .multiply))
     }
 
     public static func / (a: Variable, b: Variable) throws -> Variable {
@@ -56,7 +56,7 @@ extension Variable {
                           pullback: { g, y, x in
                               [try (g / x[1]).sum(toShape: x[0].shape), try (-(g * y) / x[1]).sum(toShape: x[1].shape)]
                           },
-                          forward: arithmeticKernel(a, b, .divide))
+                          forward: try arithmeticKernel(a, b, .divide))
     }
 
     /// Negation: `ẏ = −ẋ`, `x̄ = −ȳ`. Throws like every recorded operation (e.g. when
@@ -81,9 +81,10 @@ extension Variable {
                             forward: .elementwise(.shift(c), count: value.count))
     }
 
-    /// The replay kernel of a broadcasting operator on the operands' shapes (nil if they do not broadcast).
-    static func arithmeticKernel(_ a: Variable, _ b: Variable, _ op: ForwardKernel.ArithmeticOperator) -> ForwardKernel? {
-        (try? BroadcastPlan(a.shape, b.shape, operation: "trace")).map { ForwardKernel.arithmetic($0, op) }
+    /// The replay kernel of a broadcasting operator on the operands' shapes.
+    /// - Throws: `TensorError.shapeMismatch` when the shapes do not broadcast (the forward value has failed first).
+    static func arithmeticKernel(_ a: Variable, _ b: Variable, _ op: ForwardKernel.ArithmeticOperator) throws -> ForwardKernel {
+        ForwardKernel.arithmetic(try BroadcastPlan(a.shape, b.shape, operation: "trace"), op)
     }
 
     public static func * (x: Variable, c: Double) throws -> Variable { try x.scaled(by: c) }

@@ -21,7 +21,7 @@ extension Variable {
                               if v.count > 2 { cotangents.append(try g.sum(alongAxes: [0])) }
                               return cotangents
                           },
-                          forward: linearKernel(rows: y.shape[0], inputs: w.shape[1], outputs: y.shape[1], hasBias: b != nil,
+                          forward: try linearKernel(rows: y.shape[0], inputs: w.shape[1], outputs: y.shape[1], hasBias: b != nil,
                                                 constantWeight: w.isTracked ? nil : w.value))
     }
 
@@ -29,14 +29,14 @@ extension Variable {
     /// constant weight is transposed once, here, so that each replay multiplies by
     /// `Wᵀ` stored row-major: OpenBLAS's small-matrix kernels take that layout
     /// (x·Wᵀ as given goes through its packing kernel, 1.3–2× slower at these sizes).
-    static func linearKernel(rows: Int, inputs: Int, outputs: Int, hasBias: Bool, constantWeight: Tensor?) -> ForwardKernel {
-        // Without a constant rank-2 weight (transposing fails only for other ranks, which
-        // `linear` has rejected already) the untransposed kernel gives the same values, slower.
-        guard let constantWeight, let transposed = try? constantWeight.permuted([1, 0]) else {
+    static func linearKernel(rows: Int, inputs: Int, outputs: Int, hasBias: Bool, constantWeight: Tensor?) throws -> ForwardKernel {
+        guard let constantWeight else {
             return ForwardKernel { p, y in
                 Tensor.linear(p[0], p[1], hasBias ? p[2] : nil, into: y, rows: rows, inputs: inputs, outputs: outputs)
             }
         }
+        // `linear` has checked that the weight has rank 2, so this transpose does not throw.
+        let transposed = try constantWeight.permuted([1, 0])
         return ForwardKernel { p, y in
             transposed.withUnsafeBufferPointer { weightTransposed in
                 Tensor.linear(p[0], transposedWeight: weightTransposed.baseAddress, hasBias ? p[2] : nil, into: y,

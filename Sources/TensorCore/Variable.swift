@@ -63,7 +63,7 @@ public struct Variable {
                        tangent: ([Tensor?]) throws -> Tensor?,
                        pullback: @escaping (_ cotangent: Variable, _ output: Variable,
                                             _ inputs: [Variable]) throws -> [Variable?],
-                       forward: @autoclosure () -> ForwardKernel? = nil) throws -> Variable {
+                       forward: @autoclosure () throws -> ForwardKernel? = nil) throws -> Variable {
         var tape: Tape? = nil
         for v in inputs {
             guard let t = v.tape else { continue }
@@ -77,7 +77,7 @@ public struct Variable {
             if inputTangents.contains(where: { $0 != nil }) { outputTangent = try tangent(inputTangents) }
         }
         if tape.isTracing {
-            guard let kernel = forward() else { throw AutodiffError.notTraceable(operation: operation) }
+            guard let kernel = try forward() else { throw AutodiffError.notTraceable(operation: operation) }
             tape.trace.append(TracedOperation(operation: operation, kernel: kernel,
                                               constants: inputs.map { $0.tape === tape ? nil : $0.value }))
         }

@@ -59,28 +59,13 @@ public struct Adam: Optimizer {
         }
         stepCount += 1
         let t = Double(stepCount)
-        let eta = learningRate, beta1 = beta1, beta2 = beta2, epsilon = epsilon
-        let firstCorrection = 1 / (1 - pow(beta1, t))
-        let secondCorrection = 1 / (1 - pow(beta2, t))
-        let lambda = weightDecay.gradientCoefficient
-        let shrink = 1 - eta * weightDecay.decoupledCoefficient
+        let coefficients = AdamUpdateCoefficients(
+            beta1: beta1, beta2: beta2, firstCorrection: 1 / (1 - pow(beta1, t)), secondCorrection: 1 / (1 - pow(beta2, t)),
+            learningRate: learningRate, epsilon: epsilon, l2: weightDecay.gradientCoefficient,
+            shrink: 1 - learningRate * weightDecay.decoupledCoefficient)
         for k in 0..<parameters.count {
-            gradients[k].withUnsafeBufferPointer { g in
-                parameters.values[k].withUnsafeMutableBufferPointer { theta in
-                    firstMoments[k].withUnsafeMutableBufferPointer { m in
-                        secondMoments[k].withUnsafeMutableBufferPointer { v in
-                            for i in 0..<theta.count {
-                                let gi = g[i] + lambda * theta[i]
-                                m[i] = beta1 * m[i] + (1 - beta1) * gi
-                                v[i] = beta2 * v[i] + (1 - beta2) * gi * gi
-                                let mHat = m[i] * firstCorrection
-                                let vHat = v[i] * secondCorrection
-                                theta[i] = shrink * theta[i] - eta * mHat / (vHat.squareRoot() + epsilon)
-                            }
-                        }
-                    }
-                }
-            }
+            try parameters.values[k].applyAdamUpdate(gradient: gradients[k], firstMoment: &firstMoments[k],
+                                                     secondMoment: &secondMoments[k], coefficients: coefficients)
         }
     }
 

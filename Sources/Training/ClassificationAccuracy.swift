@@ -29,21 +29,11 @@ func correctPredictionCount(_ outputs: Tensor, labels: [Int]) throws -> Int {
         throw TrainingError.shapeMismatch(operation: "classificationAccuracy", reason: "outputs \(outputs.shape) have no columns")
     }
     let classCount = max(k, 2)
-    var correct = 0
-    try outputs.withUnsafeBufferPointer { z in
-        for (b, c) in labels.enumerated() {
-            guard c >= 0 && c < classCount else {
-                throw TrainingError.labelOutOfRange(operation: "classificationAccuracy", position: b, label: c,
-                                                    classCount: classCount)
-            }
-            var predicted = 0
-            if k == 1 {
-                predicted = z[b] > 0 ? 1 : 0
-            } else {
-                for j in 1..<k where z[b * k + j] > z[b * k + predicted] { predicted = j }
-            }
-            if predicted == c { correct += 1 }
-        }
+    if let b = labels.firstIndex(where: { $0 < 0 || $0 >= classCount }) {
+        throw TrainingError.labelOutOfRange(operation: "classificationAccuracy", position: b, label: labels[b],
+                                            classCount: classCount)
     }
-    return correct
+    let predicted = k == 1 ? outputs.scalars.map { $0 > 0 ? 1 : 0 }
+                           : try outputs.reshaped(to: [labels.count, k]).argmaxRows()
+    return zip(predicted, labels).reduce(0) { $0 + ($1.0 == $1.1 ? 1 : 0) }
 }

@@ -69,9 +69,14 @@ public enum MetricsLog {
         let counters = header.split(separator: ",", omittingEmptySubsequences: false).dropFirst(fixedColumns.count).map(String.init)
         let cells = values(of: record, counters: counters).map { $0.map { "\($0)" } ?? "" }
         let handle = try FileHandle(forWritingTo: url)
-        defer { try? handle.close() }
-        try handle.seekToEnd()
-        try handle.write(contentsOf: Data(((["\(record.epoch)"] + cells).joined(separator: ",") + "\n").utf8))
+        do {
+            try handle.seekToEnd()
+            try handle.write(contentsOf: Data(((["\(record.epoch)"] + cells).joined(separator: ",") + "\n").utf8))
+        } catch {
+            try? handle.close()  // the write's error is the one to report
+            throw error
+        }
+        try handle.close()  // a failed close may have lost the row, so it is an error
     }
 
     /// Writes `metrics.json` into `directory` atomically (once, at the end of a run).
@@ -89,7 +94,7 @@ public enum MetricsLog {
     /// The header of an existing metrics file (read up to its first line break, at most 64 KiB).
     static func firstLine(of url: URL) throws -> String {
         let handle = try FileHandle(forReadingFrom: url)
-        defer { try? handle.close() }
+        defer { try? handle.close() }  // a read-only handle: closing cannot lose data
         let data = try handle.read(upToCount: 65_536) ?? Data()
         let line = data.prefix { $0 != 0x0A }
         return String(decoding: line, as: UTF8.self)

@@ -48,28 +48,16 @@ public struct StochasticGradientDescent: Optimizer {
         try validate(gradients, for: parameters, state: velocities)
         stepCount += 1
         if momentum > 0 && velocities.isEmpty { velocities = parameters.values.map { Tensor.zeros(like: $0) } }
-        let eta = learningRate, mu = momentum, nesterov = nesterov
         let lambda = weightDecay.gradientCoefficient
-        let shrink = 1 - eta * weightDecay.decoupledCoefficient
+        let shrink = 1 - learningRate * weightDecay.decoupledCoefficient
         for k in 0..<parameters.count {
-            gradients[k].withUnsafeBufferPointer { g in
-                parameters.values[k].withUnsafeMutableBufferPointer { theta in
-                    if mu == 0 {
-                        for i in 0..<theta.count {
-                            let gi = g[i] + lambda * theta[i]
-                            theta[i] = shrink * theta[i] - eta * gi
-                        }
-                        return
-                    }
-                    velocities[k].withUnsafeMutableBufferPointer { v in
-                        for i in 0..<theta.count {
-                            let gi = g[i] + lambda * theta[i]
-                            v[i] = mu * v[i] + gi
-                            let d = nesterov ? gi + mu * v[i] : v[i]
-                            theta[i] = shrink * theta[i] - eta * d
-                        }
-                    }
-                }
+            if momentum == 0 {
+                try parameters.values[k].applyGradientDescentUpdate(gradient: gradients[k], learningRate: learningRate,
+                                                                    l2: lambda, shrink: shrink)
+            } else {
+                try parameters.values[k].applyMomentumUpdate(gradient: gradients[k], velocity: &velocities[k],
+                                                             learningRate: learningRate, momentum: momentum,
+                                                             nesterov: nesterov, l2: lambda, shrink: shrink)
             }
         }
     }

@@ -54,6 +54,8 @@ extension DistributedReport {
     /// leave the other ranks idle at the end. Without a readable previous report: registry order.
     /// The order of the report itself does not change.
     static func handOutOrder(_ papers: [any Paper], previous: URL) -> [Int] {
+        // why: the order only balances the ranks' load; the report is the same in any order, so a
+        // missing or unreadable previous report falls back to registry order (tested).
         guard let data = try? Data(contentsOf: previous),
               let list = (try? JSONSerialization.jsonObject(with: data)) as? [[String: Any]] else {
             return Array(papers.indices)

@@ -51,16 +51,27 @@ enum TemporaryNames {
         return nil
     }
 
-    /// Whether a process with this id exists and is a `resode` (a recycled id of another program does not count).
-    static func isAlive(_ pid: Int32) -> Bool {
+    /// Whether a process with this id exists, has not exited, and is a `resode` (a recycled id of
+    /// another program does not count). A zombie (exited but not yet reaped, as under a container
+    /// init that does not reap: a rank killed with its MPI job) answers `kill(pid, 0)` but writes
+    /// nothing, so it is not alive. Where `/proc` cannot be read, a live process is taken for a `resode`.
+    static func isAlive(_ pid: Int32, processTable: String = "/proc") -> Bool {
         guard pid > 0, kill(pid, 0) == 0 || errno == EPERM else { return false }
-        guard let comm = try? String(contentsOfFile: "/proc/\(pid)/comm", encoding: .utf8) else { return true }
-        return comm.hasPrefix("resode")
+        // why: taking an unknown live process for a resode only keeps its files, never deletes a live run's (tested).
+        guard let status = try? String(contentsOfFile: "\(processTable)/\(pid)/status", encoding: .utf8) else { return true }
+        var fields: [Substring: Substring] = [:]
+        for line in status.split(separator: "\n") {
+            guard let colon = line.firstIndex(of: ":") else { continue }
+            fields[line[..<colon]] = line[line.index(after: colon)...].drop { $0 == " " || $0 == "\t" }
+        }
+        if let state = fields["State"]?.first, state == "Z" || state == "X" { return false }
+        return fields["Name"]?.hasPrefix("resode") ?? false
     }
 
     /// Removes the temporary files and folders of dead `resode` processes in `directory`
     /// (those of `prefix`'s target only, when given). Unreadable folders are left alone.
     static func removeStale(in directory: URL, for target: String? = nil) {
+        // Cleanup only: an unreadable folder keeps its stale files, which nothing reads.
         guard let names = try? FileManager.default.contentsOfDirectory(atPath: directory.path) else { return }
         for name in names {
             guard let pid = owner(of: name), pid != getpid(), !isAlive(pid) else { continue }
@@ -108,6 +119,8 @@ struct OutputTarget {
     static func writeAll(_ outputs: [(OutputTarget, Data)]) throws {
         let files = outputs.filter { !$0.0.isStandardOutput }
         var temporaries: [URL] = [], backups: [(URL, URL)] = [], placed: [(URL, URL?)] = []
+        // Cleanup of hidden temporaries and backups (the outputs are already in place or rolled back);
+        // a leftover is removed as stale by the next run.
         defer {
             for t in temporaries { try? FileManager.default.removeItem(at: t) }
             for (_, b) in backups { try? FileManager.default.removeItem(at: b) }
@@ -132,6 +145,7 @@ struct OutputTarget {
             guard rename(temporary.path, target.path) == 0 else {
                 let reason = String(cString: strerror(errno))
                 for (url, previous) in placed.reversed() {
+                    // Best-effort rollback on the way to the error below, which is the one to report.
                     if let previous { _ = rename(previous.path, url.path) } else { try? FileManager.default.removeItem(at: url) }
                 }
                 throw CLIError("\(target.option): cannot replace '\(target.path)': \(reason); no output was changed")

@@ -28,10 +28,22 @@ struct RunFolder {
         target.deletingLastPathComponent().appendingPathComponent(".\(target.lastPathComponent).resode-partial")
     }
 
-    /// The pid recorded in a staging folder, if any.
-    static func owner(of staging: URL) -> Int32? {
-        guard let text = try? String(contentsOf: staging.appendingPathComponent(ownerFileName), encoding: .utf8) else { return nil }
-        return Int32(text.trimmingCharacters(in: .whitespacesAndNewlines))
+    /// The pid recorded in a staging folder; `nil` when it has no owner file (a run killed
+    /// before it claimed the folder: `claim` writes the file atomically, so it is whole or absent).
+    /// - Throws: `CLIError` naming the file when it exists but cannot be read or holds no pid:
+    ///   the folder might belong to a live run, so it is not taken for stale.
+    static func owner(of staging: URL) throws -> Int32? {
+        let url = staging.appendingPathComponent(ownerFileName)
+        guard FileKind(path: url.path) != .missing else { return nil }
+        let text: String
+        do { text = try String(contentsOf: url, encoding: .utf8) } catch {
+            throw CLIError("cannot read the owner file '\(url.path)' (\(error.localizedDescription)); "
+                           + "remove '\(staging.path)' if no resode is writing it")
+        }
+        guard let pid = Int32(text.trimmingCharacters(in: .whitespacesAndNewlines)) else {
+            throw CLIError("the owner file '\(url.path)' holds no process id; remove '\(staging.path)' if no resode is writing it")
+        }
+        return pid
     }
 
     /// Checks the target and prepares a fresh staging folder, before any computation.
@@ -48,7 +60,7 @@ struct RunFolder {
         TemporaryNames.removeStale(in: parent, for: target.lastPathComponent)
         let staging = folder.staging
         if FileKind(path: staging.path) != .missing {
-            if let pid = owner(of: staging), pid != getpid(), TemporaryNames.isAlive(pid) {
+            if let pid = try owner(of: staging), pid != getpid(), TemporaryNames.isAlive(pid) {
                 throw CLIError("--out: another resode (pid \(pid)) is writing '\(target.path)'")
             }
             let hasCheckpoint = FileKind(path: staging.appendingPathComponent("checkpoint.npz").path) == .regular
@@ -76,7 +88,7 @@ struct RunFolder {
         guard FileKind(path: folder.staging.appendingPathComponent("run.json").path) == .regular else {
             throw CLIError("--resume: no interrupted run of '\(target.path)' (looked for \(folder.staging.path)/run.json)")
         }
-        if let pid = owner(of: folder.staging), pid != getpid(), TemporaryNames.isAlive(pid) {
+        if let pid = try owner(of: folder.staging), pid != getpid(), TemporaryNames.isAlive(pid) {
             throw CLIError("--resume: resode (pid \(pid)) is still writing '\(target.path)'")
         }
         TemporaryNames.removeStale(in: target.deletingLastPathComponent(), for: target.lastPathComponent)
@@ -122,6 +134,7 @@ struct RunFolder {
     /// Best effort: a folder that cannot be removed is stale and removed by the next run.
     func discardUnlessCheckpointed() {
         guard FileKind(path: staging.appendingPathComponent("checkpoint.npz").path) == .missing else { return }
+        // why: already on a failure path; a folder left behind is stale and the next run removes it.
         try? FileManager.default.removeItem(at: staging)
     }
 

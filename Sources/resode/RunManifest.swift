@@ -51,8 +51,11 @@ struct RunManifest: Equatable {
         let url = folder.appendingPathComponent(fileName)
         guard FileKind(path: url.path) != .missing else { return nil }
         try requireRegularInput(url.path, what: "run manifest")
-        guard let data = try? Data(contentsOf: url),
-              let object = try? JSONSerialization.jsonObject(with: data) as? [String: Any],
+        let parsed: Any
+        do { parsed = try JSONSerialization.jsonObject(with: try Data(contentsOf: url)) } catch {
+            throw CLIError("run manifest '\(url.path)': cannot read it: \(error.localizedDescription)")
+        }
+        guard let object = parsed as? [String: Any],
               object["format"] as? String == format, object["hash"] as? String == "fnv1a-64",
               let files = object["files"] as? [String: String] else {
             throw CLIError("run manifest '\(url.path)': not a \(format) manifest")

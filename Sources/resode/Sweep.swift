@@ -41,14 +41,23 @@ struct Sweep: ParsableCommand {
         var todo: [Int] = []
         if world.rank == 0 {
             try FileManager.default.createDirectory(at: runsDirectory, withIntermediateDirectories: true)
+            // Results of an earlier sweep must not outlive this one's failure, so a file that cannot be removed is an error.
             for name in ["results.jsonl", "results.csv", "timing.csv"] {
-                try? FileManager.default.removeItem(at: directory.appendingPathComponent(name))
+                let url = directory.appendingPathComponent(name)
+                if FileKind(path: url.path) != .missing { try FileManager.default.removeItem(at: url) }
             }
             let previous = directory.appendingPathComponent("in-flight.json")
-            if let data = try? Data(contentsOf: previous) {
-                printProgress("resode sweep: a previous job ended with runs in flight \(String(decoding: data, as: UTF8.self)); they run again")
+            if FileKind(path: previous.path) != .missing {
+                let names: String
+                do { names = String(decoding: try Data(contentsOf: previous), as: UTF8.self) } catch { names = "(\(previous.path) unreadable: \(error.localizedDescription))" }
+                printProgress("resode sweep: a previous job ended with runs in flight \(names); they run again")
             }
-            todo = runs.filter { recorded($0, in: runsDirectory) == nil }.map(\.index)
+            todo = runs.filter { run in
+                do { return try recorded(run, in: runsDirectory) == nil } catch {
+                    printProgress("resode sweep: \(error); run \(run.index) (\(run.stem)) runs again")
+                    return true
+                }
+            }.map(\.index)
             printProgress("resode sweep: \(runs.count) runs, \(runs.count - todo.count) already recorded, \(world.size) rank(s)")
         }
         todo = try world.broadcast(todo.map(Double.init)).map { Int($0) }
@@ -70,13 +79,17 @@ struct Sweep: ParsableCommand {
             changed: { inFlight in noteInFlight(inFlight, runs: runs, directory: directory) })
         guard world.rank == 0 else { return 0 }
         let files = try runs.map { run -> SweepRunFile in
-            guard let file = recorded(run, in: runsDirectory) else {
+            guard let file = try recorded(run, in: runsDirectory) else {
                 throw CLIError("run \(run.index) (\(run.stem)) has no record after the sweep")
             }
             return file
         }
         try SweepResults.write(files, to: directory)
-        try? FileManager.default.removeItem(at: directory.appendingPathComponent("in-flight.json"))
+        let inFlight = directory.appendingPathComponent("in-flight.json")
+        do { try FileManager.default.removeItem(at: inFlight) } catch {
+            // The results are complete; a leftover file only makes a later resume print a note.
+            printProgress("warning: cannot remove \(inFlight.path): \(error.localizedDescription)")
+        }
         let failed = files.filter { $0.record.status != "ok" }.count
         print("\(runs.count) runs (\(todo.count) run now on \(world.size) rank(s) in \(String(format: "%.1f", Date().timeIntervalSince(start))) s)"
               + (failed > 0 ? ", \(failed) failed" : "") + "; results: \(directory.appendingPathComponent("results.jsonl").path)")
@@ -93,13 +106,20 @@ struct Sweep: ParsableCommand {
     }
 
     /// The run's file if it exists and records this very run (same key, command and arguments);
-    /// a file that cannot be read or decoded (a run killed while its record was renamed cannot
-    /// leave one, but a hand-edited one can) counts as not recorded, so the run runs again.
-    private func recorded(_ run: SweepGrid.Run, in runsDirectory: URL) -> SweepRunFile? {
+    /// `nil` when there is none or it records another run (the run then runs again).
+    /// - Throws: `CLIError` naming the file when it exists but cannot be read or decoded (a run
+    ///   killed while its record was renamed cannot leave one, but a hand-edited one can); the
+    ///   sweep reports it and runs the run again.
+    private func recorded(_ run: SweepGrid.Run, in runsDirectory: URL) throws -> SweepRunFile? {
         let url = runsDirectory.appendingPathComponent(run.stem + ".json")
-        guard let data = try? Data(contentsOf: url),
-              let file = try? SweepRecord.decoder().decode(SweepRunFile.self, from: data),
-              file.record.key == run.key, file.record.arguments == run.arguments, file.record.command == run.command
+        guard FileKind(path: url.path) != .missing else { return nil }
+        let file: SweepRunFile
+        do {
+            file = try SweepRecord.decoder().decode(SweepRunFile.self, from: try Data(contentsOf: url))
+        } catch {
+            throw CLIError("the record '\(url.path)' cannot be read: \(error.localizedDescription)")
+        }
+        guard file.record.key == run.key, file.record.arguments == run.arguments, file.record.command == run.command
         else { return nil }
         return file
     }
@@ -112,8 +132,9 @@ struct Sweep: ParsableCommand {
         }
         ProcessGroup.setTerminationNote(entries.isEmpty ? "resode sweep: ended with no run in flight"
                                         : "resode sweep: the job ended while " + entries.joined(separator: "; "))
-        if let data = try? JSONSerialization.data(withJSONObject: entries, options: [.sortedKeys]) {
-            do { try AtomicFileWriter.write(data, to: url) } catch { printProgress("warning: cannot write \(url.path): \(error)") }
-        }
+        // A note for a later resume only: failing to write it must not stop the sweep.
+        do {
+            try AtomicFileWriter.write(try JSONSerialization.data(withJSONObject: entries, options: [.sortedKeys]), to: url)
+        } catch { printProgress("warning: cannot write \(url.path): \(error)") }
     }
 }

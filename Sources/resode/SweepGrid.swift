@@ -114,6 +114,7 @@ enum GridValue: Decodable, Equatable {
 
     init(from decoder: Decoder) throws {
         let c = try decoder.singleValueContainer()
+        // why: probing which of the three JSON types the value has; a value of none of them throws below (tested).
         if let b = try? c.decode(Bool.self) { self = .bool(b) } else if let x = try? c.decode(Double.self) {
             self = .number(x)
         } else if let s = try? c.decode(String.self) { self = .string(s) } else {

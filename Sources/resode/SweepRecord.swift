@@ -74,7 +74,8 @@ enum SweepRunner {
     static func execute(_ run: SweepGrid.Run, directory folder: URL) throws -> ([String: Double], [String: String]) {
         switch run.command {
         case "train":
-            let command = try parse(Train.self, run.arguments + ["--out", folder.path])
+            // The folder is the sweep's own: a run without a valid record runs again over its old artefacts.
+            let command = try parse(Train.self, run.arguments + ["--out", folder.path, "--overwrite"])
             let outcome = try command.execute(quiet: true)
             guard let last = outcome.metrics.last else { return ([:], [:]) }
             var numbers = ["epochs": Double(outcome.metrics.count), "train_loss": last.trainingLoss,

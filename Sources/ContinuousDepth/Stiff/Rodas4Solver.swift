@@ -6,6 +6,9 @@ import TensorCore
 /// one exact block Jacobian (`BlockDiagonalJacobian`) and one batched LU of
 /// `I − hγJ_b` per step (`RosenbrockStepper`), six evaluations of `f` and six
 /// block solves, no Newton iteration. Work per step is linear in the batch.
+/// `∂f/∂t` is exact for a `TimeDifferentiableField` and otherwise a central
+/// difference in `t` (two more evaluations per step); order 4 holds for
+/// non-autonomous fields either way.
 ///
 ///     (I − hγJ) uᵢ = hγ [f(tₙ + cᵢh, yₙ + Σ aᵢⱼuⱼ) + Σ (Cᵢⱼ/h) uⱼ + dᵢ h ∂f/∂t],
 ///     yₙ₊₁ = yₙ + Σ mᵢ uᵢ,   error estimate u₆,

@@ -8,16 +8,16 @@ import GSLBridge
 ///     uᵢ = (I − hγJ)⁻¹ · hγ [ f(tₙ + cᵢh, yₙ + Σ_{j<i} aᵢⱼuⱼ) + Σ_{j<i} (Cᵢⱼ/h) uⱼ + dᵢ h ∂f/∂t ].
 ///
 /// `J`, `f(tₙ, yₙ)` and `∂f/∂t` are computed once per point and kept across
-/// rejected attempts (only the LU changes with `h`). `∂f/∂t` comes from a
-/// `TimeDifferentiableField`; any other field is treated as autonomous (its
-/// `dᵢ` terms vanish), which is exact for fields that do not read `t`.
+/// rejected attempts (only the LU changes with `h`). `∂f/∂t` is exact for a
+/// `TimeDifferentiableField` and a central difference in `t` for any other field
+/// (`BatchedStiffSystem.timeDerivative`), so non-autonomous fields keep order 4.
 ///
 /// Reference: Hairer & Wanner, *Solving ODEs II*, §IV.7, eq. (7.3′), and `rodas.f`.
 final class RosenbrockStepper<Field: VectorField> {
     let tableau: RosenbrockTableau
     let system: BatchedStiffSystem<Field>
 
-    private var point: (time: Double, jacobian: BlockDiagonalJacobian, derivative: [Double], timeDerivative: [Double]?)?
+    private var point: (time: Double, jacobian: BlockDiagonalJacobian, derivative: [Double], timeDerivative: [Double])?
     /// `f(t, y)` at a point reached by an accepted step, computed early for the dense output.
     private var pendingSlope: (time: Double, value: [Double])?
     private var factorization: BatchedLUFactorization?
@@ -62,8 +62,8 @@ final class RosenbrockStepper<Field: VectorField> {
                     for m in 0..<n { rhs[m] += c * uj[m] }
                 }
             }
-            if let ft = point.timeDerivative, tableau.d[i] != 0 {
-                let c = tableau.d[i] * h
+            if tableau.d[i] != 0 {
+                let ft = point.timeDerivative, c = tableau.d[i] * h
                 for m in 0..<n { rhs[m] += c * ft[m] }
             }
             for m in 0..<n { rhs[m] *= s }

@@ -40,6 +40,8 @@ public struct Gnuplot: Sendable, Equatable {
         for directory in directories where !directory.isEmpty {
             let candidate = URL(fileURLWithPath: directory).appendingPathComponent("gnuplot").path
             guard FileManager.default.isExecutableFile(atPath: candidate) else { continue }
+            // why: a gnuplot that cannot run is treated as none, as documented: the report then keeps
+            // each figure's data and script without images (tested with a failing fake gnuplot).
             guard let run = try? Gnuplot.run(candidate, arguments: ["-e", "print GPVAL_TERMINALS"],
                                              in: FileManager.default.temporaryDirectory, timeout: timeout),
                   run.status == 0 else { return nil }
@@ -58,6 +60,7 @@ public struct Gnuplot: Sendable, Equatable {
         let outputs = [("PNG", "\(stem).png")] + (supportsSVG ? [("SVG", "\(stem).svg")] : [])
         let temporary = outputs.map { (variable: $0.0, temporary: ".\($0.1).tmp", final: $0.1) }
         let assignments = temporary.map { "\($0.variable)='\($0.temporary)'" }.joined(separator: "; ")
+        // Cleanup of hidden temporaries (absent after a successful rename): a leftover one is ignored by readers.
         defer {
             for file in temporary { try? FileManager.default.removeItem(at: directory.appendingPathComponent(file.temporary)) }
         }
@@ -96,6 +99,7 @@ public struct Gnuplot: Sendable, Equatable {
         guard FileManager.default.createFile(atPath: log.path, contents: nil) else {
             throw ExperimentError.renderingFailed(script: arguments.last ?? "", reason: "cannot create \(log.path)")
         }
+        // Cleanup: the log is read back before these run, so failing to close or remove it loses nothing.
         defer { try? FileManager.default.removeItem(at: log) }
         let handle = try FileHandle(forWritingTo: log)
         defer { try? handle.close() }
@@ -134,7 +138,7 @@ public struct Gnuplot: Sendable, Equatable {
     private static func readDiagnostics(_ log: URL, script: String) throws -> String {
         do {
             let reader = try FileHandle(forReadingFrom: log)
-            defer { try? reader.close() }
+            defer { try? reader.close() }  // a read-only handle: closing cannot lose data
             return String(decoding: try reader.readToEnd() ?? Data(), as: UTF8.self)
         } catch {
             throw ExperimentError.renderingFailed(script: script, reason: "cannot read gnuplot's diagnostics \(log.path): \(error)")

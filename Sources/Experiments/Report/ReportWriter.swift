@@ -80,7 +80,8 @@ public struct ReportWriter: Sendable {
                     var images: [String] = []
                     // Images of an earlier run would no longer match the data.
                     for stale in ["\(stem).png", "\(stem).svg"] {
-                        try? FileManager.default.removeItem(at: directory.appendingPathComponent(stale))
+                        let url = directory.appendingPathComponent(stale)
+                        if FileManager.default.fileExists(atPath: url.path) { try FileManager.default.removeItem(at: url) }
                     }
                     if let gnuplot {
                         do {

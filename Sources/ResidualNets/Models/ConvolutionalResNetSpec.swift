@@ -85,7 +85,11 @@ public struct ConvolutionalResNetSpec: Equatable, Sendable {
 
     /// Decodes a spec from JSON, naming the first missing, unknown or invalid field.
     public static func decode(json data: Data) throws -> ConvolutionalResNetSpec {
-        guard let object = try? JSONSerialization.jsonObject(with: data), let d = object as? [String: Any] else {
+        let object: Any
+        do { object = try JSONSerialization.jsonObject(with: data) } catch {
+            throw NetworkError.invalidField(name: "(file)", reason: "the spec must be a JSON object; it is not JSON: \(error.localizedDescription)")
+        }
+        guard let d = object as? [String: Any] else {
             throw NetworkError.invalidField(name: "(file)", reason: "the spec must be a JSON object")
         }
         let known = Set(Key.allCases.map(\.rawValue))

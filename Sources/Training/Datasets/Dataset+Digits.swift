@@ -30,7 +30,7 @@ extension Dataset {
         } catch {
             throw DatasetError.unreadableFile(path: url.path, reason: "\(error.localizedDescription)")
         }
-        return try data.withUnsafeBytes { try digits(bytes: $0, source: url.path) }
+        return try digits(bytes: [UInt8](data), source: url.path)
     }
 
     /// Digits from CSV text in the bundled format (see `digits(contentsOf:)`).
@@ -38,11 +38,10 @@ extension Dataset {
     ///   (row, column and the text), `.pixelOutOfRange`, `.labelOutOfRange` or `.noRows`;
     ///   rows and columns count from 1.
     public static func digits(csv text: String) throws -> Dataset {
-        var text = text
-        return try text.withUTF8 { try digits(bytes: UnsafeRawBufferPointer($0), source: "the CSV text") }
+        try digits(bytes: Array(text.utf8), source: "the CSV text")
     }
 
-    private static func digits(bytes: UnsafeRawBufferPointer, source: String) throws -> Dataset {
+    private static func digits(bytes: [UInt8], source: String) throws -> Dataset {
         let parsed = try DigitsCSVParser.parse(bytes, source: source)
         let inputs = try Tensor(shape: [parsed.labels.count, DigitsCSVParser.pixelCount], scalars: parsed.pixels)
         return try Dataset(inputs: inputs, labels: parsed.labels, classCount: DigitsCSVParser.classCount,

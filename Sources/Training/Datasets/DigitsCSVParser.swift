@@ -13,7 +13,7 @@ enum DigitsCSVParser {
     static let maximumPixel = 16
 
     /// The pixel counts scaled by 1/16 (row-major, `rows × 64`) and the labels.
-    static func parse(_ bytes: UnsafeRawBufferPointer, source: String) throws -> (pixels: [Double], labels: [Int]) {
+    static func parse(_ bytes: [UInt8], source: String) throws -> (pixels: [Double], labels: [Int]) {
         let (comma, newline, carriageReturn, space, tab): (UInt8, UInt8, UInt8, UInt8, UInt8) = (44, 10, 13, 32, 9)
         let zero: UInt8 = 48
         let end = bytes.count
@@ -58,7 +58,7 @@ enum DigitsCSVParser {
                 guard isNumber else {
                     throw DatasetError.invalidNumber(
                         row: row, column: column,
-                        text: String(decoding: UnsafeRawBufferPointer(rebasing: bytes[fieldStart..<fieldEnd]), as: UTF8.self))
+                        text: String(decoding: bytes[fieldStart..<fieldEnd], as: UTF8.self))
                 }
                 if column <= columnCount { fields[column - 1] = value }
                 if fieldEnd >= lineEnd { break }

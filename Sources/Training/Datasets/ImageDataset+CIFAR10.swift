@@ -30,15 +30,14 @@ extension ImageDataset {
             }
             let count = Swift.min(data.count / record, wanted - labels.count)
             scalars.reserveCapacity(scalars.count + count * (record - 1))
-            try data.withUnsafeBytes { bytes in
-                for k in 0..<count {
-                    let label = Int(bytes[k * record])
-                    guard label <= 9 else {
-                        throw ImageFileError.corrupt(path: url.path, reason: "label \(label) of record \(k) is not a class 0…9")
-                    }
-                    labels.append(label)
-                    for p in 1..<record { scalars.append(Double(bytes[k * record + p]) / 255) }
+            let bytes = [UInt8](data[data.startIndex..<(data.startIndex + count * record)])
+            for k in 0..<count {
+                let label = Int(bytes[k * record])
+                guard label <= 9 else {
+                    throw ImageFileError.corrupt(path: url.path, reason: "label \(label) of record \(k) is not a class 0…9")
                 }
+                labels.append(label)
+                scalars.append(contentsOf: bytes[(k * record + 1)..<((k + 1) * record)].lazy.map { Double($0) / 255 })
             }
         }
         let dataset = try Dataset(inputs: Tensor(shape: [labels.count, record - 1], scalars: scalars), labels: labels,
