@@ -136,6 +136,8 @@ public struct EmbeddedRungeKuttaSolver: DifferentiableODESolver {
 
         var history = StepSizeHistory()
         var lastRejectionWasNonFinite = false
+        // The controller's proposal after the last accepted step (`Trajectory.nextStepSize`).
+        var nextStepSize: Double?
         while direction * (stop - t) > 0 {
             var hStep = h
             var isLast = false
@@ -168,6 +170,11 @@ public struct EmbeddedRungeKuttaSolver: DifferentiableODESolver {
 
             statistics.acceptedSteps += 1
             tapeEvaluations += newStagesPerAttempt
+            // A last step cut short to land on `stop` says little about the step the solution
+            // allows: keep the larger of the step the controller had asked for and its new proposal.
+            let proposal = Swift.abs(hStep) * decision.factor
+            nextStepSize = direction * options.clampedStepSize(
+                Swift.abs(hStep) < Swift.abs(h) ? Swift.max(Swift.abs(h), proposal) : proposal)
             let tNew = isLast ? stop : t + hStep
             var stages = step.stages
             // The slope at the new point: the FSAL stage, or one evaluation (the next step's k₁),
@@ -219,6 +226,7 @@ public struct EmbeddedRungeKuttaSolver: DifferentiableODESolver {
             }
         }
         return VariableTrajectory(times: output.times, states: output.states, statistics: statistics,
-                                  acceptedEvaluations: tapeEvaluations, events: occurrences, interpolant: dense)
+                                  acceptedEvaluations: tapeEvaluations, nextStepSize: nextStepSize,
+                                  events: occurrences, interpolant: dense)
     }
 }
