@@ -92,6 +92,9 @@ public struct EmbeddedRungeKuttaSolver: DifferentiableODESolver {
         let (direction, stop) = (span.direction, span.stop)
         let isFirstSameAsLast = tableau.isFirstSameAsLast
         let newStagesPerAttempt = tableau.stageCount - 1
+        // The stages of the error estimate, those with bᵢ ≠ b̂ᵢ (`init` checked that b̂ exists).
+        let errorWeights = zip(tableau.b, tableau.embeddedB ?? tableau.b).map { $0 - $1 }
+        let errorStages = errorWeights.indices.filter { errorWeights[$0] != 0 }
 
         var statistics = SolverStatistics()
         var tapeEvaluations = 0  // evaluations whose results the accepted steps use
@@ -151,9 +154,11 @@ public struct EmbeddedRungeKuttaSolver: DifferentiableODESolver {
             }
             try ensureBudget(for: newStagesPerAttempt, at: t)
             let step = try RungeKuttaStep(tableau, field: f, at: t, from: y, by: hStep, firstStage: k1)
-            // e = h Σ (bᵢ − b̂ᵢ) kᵢ on plain tensors: the step-size control is not differentiated.
-            let errorEstimate = try RungeKuttaStep.errorEstimate(tableau, stages: step.stages, stepSize: hStep)
-            let err = try errorEstimate.map { try tolerance.norm(of: $0, from: y.value, to: step.y.value) } ?? .nan
+            // ‖e‖ of e = h Σ (bᵢ − b̂ᵢ) kᵢ on plain tensors (the step-size control is not
+            // differentiated), in one pass that never stores e.
+            let err = errorStages.isEmpty ? 0 : try tolerance.norm(combining: errorStages.map { step.stages[$0].value },
+                                         weights: errorStages.map { hStep * errorWeights[$0] },
+                                         from: y.value, to: step.y.value)
             let decision = controller.decide(errorNorm: err, errorOrder: tableau.errorOrder, history: &history)
 
             guard decision.isAccepted else {
