@@ -25,9 +25,8 @@ extension TracedFunction {
                               try field(v[0], time: sample[2].scalars[0], parameters: Array(v[1...]))
                           }
                           let cotangents = try pullback(sample[1])
-                          return Tensor((value.scalars + cotangents.flatMap(\.scalars)).enumerated().map { k, v in
-                              k < value.count ? v : -v
-                          })
+                          return try Tensor.concatenate(try ([value] + cotangents.map { $0 * -1 })
+                              .map { try $0.reshaped(to: [-1]) })
                       },
                       { v in
                           let (x, a, timeColumn, theta) = (v[0], v[1], v[2], Array(v[3...]))
@@ -41,7 +40,8 @@ extension TracedFunction {
 /// `s′ = [f, −aᵀ∂f/∂x, −aᵀ∂f/∂θ]` at `(t, s = [x, a, a_θ])` by replaying the
 /// adjoint trace: `x` and `a` are read in place from the solver's buffer, the
 /// parameters from buffers filled once, and the result is written into the
-/// solver's output. One per solver (the workspace is not thread-safe).
+/// solver's output. One per solver (the workspace is not thread-safe); the trace of a
+/// `NeuralVectorField` is shared through `AdjointTraceCache`.
 final class ReplayedAdjointRightHandSide {
     private let function: TracedFunction
     private let workspace: TracedFunction.Workspace
@@ -53,7 +53,9 @@ final class ReplayedAdjointRightHandSide {
 
     /// - Throws: as `TracedFunction(adjointOf:batchSize:)`.
     init(field: some TraceableField, batchSize: Int) throws {
-        function = try TracedFunction(adjointOf: field, batchSize: batchSize)
+        function = try AdjointTraceCache.shared.function(for: field, batchSize: batchSize) {
+            try TracedFunction(adjointOf: field, batchSize: batchSize)
+        }
         workspace = function.makeWorkspace()
         stateCount = batchSize * field.dimension
         timeColumn = [Double](repeating: 0, count: batchSize)
