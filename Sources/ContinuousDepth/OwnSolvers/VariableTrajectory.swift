@@ -17,7 +17,7 @@ public struct VariableTrajectory {
     /// Rejected attempts and an initial-step probe are excluded.
     public let acceptedEvaluations: Int
     /// The step size (signed) the adaptive solver's controller proposed after its last
-    /// accepted step (see `Trajectory.nextStepSize`); `nil` for fixed steps.
+    /// accepted step, `h·factor` (see `Trajectory.nextStepSize`); `nil` for fixed steps.
     public let nextStepSize: Double?
     /// The located events (values, not differentiated).
     public let events: [ODEEventOccurrence]
