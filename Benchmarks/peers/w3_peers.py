@@ -8,8 +8,9 @@ atol 1e-8, loss = 0.5·mean_b Σ_i x(t1)², gradients with respect to W1, b1, W2
 Measures (--measure) and what each implementation (--impl) runs for it:
   fwd            torchdiffeq odeint dopri5 under no_grad | diffrax Dopri5
   adjoint        torchdiffeq odeint_adjoint              | diffrax BacksolveAdjoint
-  adjoint-dopri5, adjoint-tsit5: the same as adjoint (ResODE's continuous adjoint
-                 with its own Dormand–Prince / Tsitouras both ways, against the same peers)
+  adjoint-dopri5, adjoint-tsit5 (and -i, with the I controller): the same as adjoint
+                 (ResODE's continuous adjoint with its own Dormand–Prince / Tsitouras both
+                 ways, against the same peers)
   backprop       torchdiffeq autograd through odeint     | diffrax RecursiveCheckpointAdjoint
   fwd-gsl, checkpointed: nothing comparable; prints {"skipped": …}
   memory-adjoint, memory-backprop: peak memory of ONE gradient in this fresh
@@ -38,7 +39,8 @@ here = os.path.dirname(os.path.abspath(__file__))
 parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
 parser.add_argument("--impl", required=True, choices=["torchdiffeq", "diffrax"])
 parser.add_argument("--measure", required=True,
-                    choices=["fwd", "fwd-gsl", "adjoint", "adjoint-dopri5", "adjoint-tsit5", "checkpointed", "backprop",
+                    choices=["fwd", "fwd-gsl", "adjoint", "adjoint-dopri5", "adjoint-tsit5",
+                             "adjoint-dopri5-i", "adjoint-tsit5-i", "checkpointed", "backprop",
                              "memory-adjoint", "memory-backprop"])
 parser.add_argument("--workload", default="W3", choices=["W3", "W3-t10"])
 add_run_arguments(parser)

@@ -12,7 +12,7 @@ public struct Trajectory: Sendable {
     public let states: [Tensor]
     public let statistics: SolverStatistics
     /// The step size (signed) the adaptive solver would take next at the last time,
-    /// when it reports one (GSL solves): a first step for continuing, or for
+    /// when it reports one (GSL solves, `EmbeddedRungeKuttaSolver`): a first step for continuing, or for
     /// returning backwards as the continuous adjoint does.
     public let nextStepSize: Double?
     /// The event occurrences found, in the order of integration (`ODEEvent`).

@@ -65,12 +65,24 @@ struct NodeBatch {
         case adjointDormandPrince54 = "adjoint-dopri5"
         /// `ContinuousAdjoint` (seminorm) with the own Tsitouras 5(4) both ways.
         case adjointTsitouras54 = "adjoint-tsit5"
+        /// `adjoint-dopri5` with the classical I controller (`h·0.9·err^(−1/5)`, factors in
+        /// [0.2, 10]) instead of the default PI controller: diffrax's default `PIDController`.
+        case adjointDormandPrince54Integral = "adjoint-dopri5-i"
+        /// `adjoint-tsit5` with the I controller.
+        case adjointTsitouras54Integral = "adjoint-tsit5-i"
         /// `CheckpointedAdjoint` (GSL; `checkpointCount` intervals, no recomputation).
         case checkpointed
         /// `BackpropThroughSolver` on own Dormand–Prince 5(4).
         case backprop
 
         var isGradient: Bool { self != .forward && self != .forwardGSL }
+    }
+
+    /// The classical I controller `h·0.9·err^(−1/k)`, factors in [0.2, 10] (the gains of
+    /// diffrax's default `PIDController`), for the `-i` adjoint rows.
+    static func integralController() throws -> ProportionalIntegralController {
+        try ProportionalIntegralController(safety: 0.9, integralGain: 1, proportionalGain: 0,
+                                           minimumFactor: 0.2, maximumFactor: 10)
     }
 
     /// GSL's stepper for the GSL forward solve and the adjoints' forward and backward
@@ -116,11 +128,15 @@ struct NodeBatch {
                                          backwardStepType: stepType,
                                          errorNorm: method == .adjointFullState ? .fullState : .seminorm)
                 .gradient(of: field, initialState: initialState, from: 0, observationTimes: [endTime], loss: loss)
-        case .adjointDormandPrince54, .adjointTsitouras54:
-            let tableau: ButcherTableau = method == .adjointDormandPrince54 ? .dormandPrince54 : .tsitouras54
+        case .adjointDormandPrince54, .adjointTsitouras54, .adjointDormandPrince54Integral, .adjointTsitouras54Integral:
+            let tableau: ButcherTableau = method == .adjointDormandPrince54 || method == .adjointDormandPrince54Integral
+                ? .dormandPrince54 : .tsitouras54
+            let controller = method == .adjointDormandPrince54Integral || method == .adjointTsitouras54Integral
+                ? try NodeBatch.integralController() : ProportionalIntegralController.standard
             let options = try SolverOptions(relativeTolerance: rtol, absoluteTolerance: atol)
-            return try ContinuousAdjoint(forward: try EmbeddedRungeKuttaSolver(tableau, options: options), options: options) {
-                try EmbeddedRungeKuttaSolver(tableau, options: $0)
+            return try ContinuousAdjoint(forward: try EmbeddedRungeKuttaSolver(tableau, options: options, controller: controller),
+                                         options: options) {
+                try EmbeddedRungeKuttaSolver(tableau, options: $0, controller: controller)
             }
             .gradient(of: field, initialState: initialState, from: 0, observationTimes: [endTime], loss: loss)
         case .checkpointed:

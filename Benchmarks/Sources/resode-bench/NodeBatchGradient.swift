@@ -13,6 +13,8 @@ import ResODE
 ///   `odeint_adjoint`, diffrax `BacksolveAdjoint`;
 /// - `adjoint-dopri5`, `adjoint-tsit5`: `ContinuousAdjoint` with the own Dormand–Prince
 ///   or Tsitouras 5(4) both ways (seminorm, RMS norm) — the same peers as `adjoint`;
+/// - `adjoint-dopri5-i`, `adjoint-tsit5-i`: the same with the I controller (diffrax's
+///   default) instead of the PI controller;
 /// - `backprop`: `BackpropThroughSolver` on own Dormand–Prince 5(4) — torchdiffeq
 ///   backprop through `odeint`, diffrax `RecursiveCheckpointAdjoint`.
 ///
@@ -39,7 +41,8 @@ struct NodeBatchGradient: Workload {
         self.name = name
         problem = try NodeBatch(data: data, endTime: name.hasPrefix("W3-t10") ? 10 : 1)
         methods = name.hasSuffix("-gsl") ? [.forwardGSL, .checkpointed]
-            : [.forward, .adjoint, .adjointDormandPrince54, .adjointTsitouras54, .backprop]
+            : [.forward, .adjoint, .adjointDormandPrince54, .adjointTsitouras54, .adjointDormandPrince54Integral,
+               .adjointTsitouras54Integral, .backprop]
     }
 
     var summary: String {

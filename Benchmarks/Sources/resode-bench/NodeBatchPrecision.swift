@@ -21,25 +21,38 @@ struct NodeBatchPrecision: Workload {
     let peerScript = "w3_peers.py"
     let defaultPeers: [String] = []
 
-    static let names = ["W3-precision", "W3-t10-precision"]
+    static let names = ["W3-precision", "W3-t10-precision", "W3-adjoint-precision"]
     /// Half decades where the peers' errors fall (1e-3 … 1e-6), so that the log–log
     /// interpolation to a peer's error spans a factor of ~3, not 10.
     static let tolerances: [Double] = [1e-3, 3e-4, 1e-4, 3e-5, 1e-5, 3e-6, 1e-6, 1e-7, 1e-8]
-    static let methods: [NodeBatch.Method] = [
+    static let allMethods: [NodeBatch.Method] = [
         .forward, .forwardGSL, .adjoint, .adjointFullState, .adjointFehlberg, .adjointDormandPrince87,
-        .adjointDormandPrince54, .adjointTsitouras54, .checkpointed, .backprop,
+        .adjointDormandPrince54, .adjointTsitouras54, .adjointDormandPrince54Integral, .adjointTsitouras54Integral,
+        .checkpointed, .backprop,
     ]
-    static let peerMethods: [(implementation: String, measure: NodeBatch.Method)] = [
+    static let allPeerMethods: [(implementation: String, measure: NodeBatch.Method)] = [
         ("torchdiffeq", .forward), ("diffrax", .forward), ("torchdiffeq", .adjoint), ("diffrax", .adjoint),
         ("torchdiffeq", .backprop), ("diffrax", .backprop),
     ]
+
+    /// `W3-adjoint-precision`: the continuous adjoints alone (and backprop), against diffrax's
+    /// two gradients only: a short run (≈ 2 min) to repeat on a loaded machine.
+    static let adjointMethods: [NodeBatch.Method] = [
+        .adjoint, .adjointDormandPrince54, .adjointTsitouras54, .adjointDormandPrince54Integral,
+        .adjointTsitouras54Integral, .backprop,
+    ]
+    let methods: [NodeBatch.Method]
+    let peerMethods: [(implementation: String, measure: NodeBatch.Method)]
 
     init(name: String, data: BenchmarkData) throws {
         guard NodeBatchPrecision.names.contains(name) else {
             throw BenchmarkError.unknownWorkload(name, known: NodeBatchPrecision.names)
         }
         self.name = name
-        problem = try NodeBatch(data: data, endTime: name == "W3-precision" ? 1 : 10)
+        problem = try NodeBatch(data: data, endTime: name == "W3-t10-precision" ? 10 : 1)
+        let adjointOnly = name == "W3-adjoint-precision"
+        methods = adjointOnly ? Self.adjointMethods : Self.allMethods
+        peerMethods = adjointOnly ? [("diffrax", .adjoint), ("diffrax", .backprop)] : Self.allPeerMethods
     }
 
     var summary: String {
@@ -71,7 +84,7 @@ struct NodeBatchPrecision: Workload {
     func verify(peers: PeerProcess?) throws -> [String] {
         let reference = try NodeBatchReference.reference(problem)
         var curves: [(method: NodeBatch.Method, curve: WorkPrecisionCurve)] = []
-        for method in Self.methods {
+        for method in methods {
             var curve = WorkPrecisionCurve(name: "ResODE \(method.rawValue)")
             for rtol in Self.tolerances {
                 FileHandle.standardError.write(Data("  \(name) \(method.rawValue) rtol \(rtol)\n".utf8))
@@ -97,7 +110,7 @@ struct NodeBatchPrecision: Workload {
         guard let peers else { return lines + ["\(name) peers: skipped (needs --peers)"] }
 
         var matched: [[String]] = []
-        for (implementation, method) in Self.peerMethods {
+        for (implementation, method) in peerMethods {
             FileHandle.standardError.write(Data("  \(name) \(implementation) \(method.rawValue)\n".utf8))
             do {
                 let file = FileManager.default.temporaryDirectory

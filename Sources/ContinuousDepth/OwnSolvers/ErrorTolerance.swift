@@ -83,38 +83,23 @@ public struct ErrorTolerance: Sendable, Equatable {
             throw ContinuousDepthError.invalidArgument(
                 "the error norm needs one shape; got error \(e.shape), y0 \(y0.shape), y1 \(y1.shape)")
         }
-        guard e.count > 0 else { return 0 }
-        if absolute.count != 1 { try check(stateShape: e.shape) }
-        let rtol = relative
-        let atol = absolute
-        let isMaximum = norm == .maximum
-        let (combined, poison) = e.withUnsafeBufferPointer { pe in
-            y0.withUnsafeBufferPointer { p0 in
-                y1.withUnsafeBufferPointer { p1 in
-                    var combined = 0.0
-                    var poison = 0.0  // NaN if any y1 or e is not finite (an infinite scale, or max(), would hide it)
-                    let period = atol.count
-                    if period == 1 {
-                        // The common case in a loop of its own: one atol, no index arithmetic.
-                        let a = atol[0]
-                        for i in 0..<pe.count {
-                            let scale = a + rtol * Swift.max(Swift.abs(p0[i]), Swift.abs(p1[i]))
-                            let r = pe[i] == 0 ? 0 : pe[i] / scale
-                            if isMaximum { combined = Swift.max(combined, Swift.abs(r)) } else { combined += r * r }
-                            poison += p1[i] * 0 + pe[i] * 0
-                        }
-                    } else {
-                        for i in 0..<pe.count {
-                            let scale = atol[i % period] + rtol * Swift.max(Swift.abs(p0[i]), Swift.abs(p1[i]))
-                            let r = pe[i] == 0 ? 0 : pe[i] / scale
-                            if isMaximum { combined = Swift.max(combined, Swift.abs(r)) } else { combined += r * r }
-                            poison += p1[i] * 0 + pe[i] * 0
-                        }
-                    }
-                    return (combined, poison)
-                }
-            }
+        return try self.norm(combining: [e], weights: [1], from: y0, to: y1)
+    }
+
+    /// `‖e‖` for the estimate `e = Σⱼ wⱼ kⱼ` of an embedded pair (`wⱼ = h(bⱼ − b̂ⱼ)`),
+    /// computed without storing `e` (`Tensor.scaledError(combining:…)`).
+    /// - Throws: `ContinuousDepthError.invalidArgument` when a shape differs from `y0`'s or
+    ///   the weights do not match the stages, `.invalidOption` when `atol` does not fit the shape.
+    public func norm(combining stages: [Tensor], weights: [Double], from y0: Tensor, to y1: Tensor) throws -> Double {
+        guard !stages.isEmpty, weights.count == stages.count,
+              y1.shape == y0.shape, stages.allSatisfy({ $0.shape == y0.shape }) else {
+            throw ContinuousDepthError.invalidArgument(
+                "the error norm needs one shape and one weight per stage; got stages \(stages.map(\.shape)), "
+                    + "\(weights.count) weights, y0 \(y0.shape), y1 \(y1.shape)")
         }
-        return isMaximum ? combined + poison : ((combined + poison) / Double(e.count)).squareRoot()
+        guard y0.count > 0 else { return 0 }
+        if absolute.count != 1 { try check(stateShape: y0.shape) }
+        return try Tensor.scaledError(combining: stages, weights: weights, from: y0, to: y1, absoluteTolerance: absolute,
+                                      relativeTolerance: relative, reduction: norm == .maximum ? .maximum : .rootMeanSquare)
     }
 }

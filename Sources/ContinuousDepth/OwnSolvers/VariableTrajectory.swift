@@ -16,6 +16,9 @@ public struct VariableTrajectory {
     /// at most this many vector–Jacobian products of `f` in a backward pass.
     /// Rejected attempts and an initial-step probe are excluded.
     public let acceptedEvaluations: Int
+    /// The step size (signed) the adaptive solver's controller proposed after its last
+    /// accepted step, `h·factor` (see `Trajectory.nextStepSize`); `nil` for fixed steps.
+    public let nextStepSize: Double?
     /// The located events (values, not differentiated).
     public let events: [ODEEventOccurrence]
     /// The dense output on plain tensors, when the solve kept it.
@@ -23,11 +26,13 @@ public struct VariableTrajectory {
 
     /// A trajectory from its parts (one state per time).
     public init(times: [Double], states: [Variable], statistics: SolverStatistics, acceptedEvaluations: Int,
-                events: [ODEEventOccurrence] = [], interpolant: (any DenseInterpolant)? = nil) {
+                nextStepSize: Double? = nil, events: [ODEEventOccurrence] = [],
+                interpolant: (any DenseInterpolant)? = nil) {
         self.times = times
         self.states = states
         self.statistics = statistics
         self.acceptedEvaluations = acceptedEvaluations
+        self.nextStepSize = nextStepSize
         self.events = events
         self.interpolant = interpolant
     }
@@ -37,7 +42,7 @@ public struct VariableTrajectory {
 
     /// The same trajectory as plain tensors (derivatives dropped).
     public var values: Trajectory {
-        Trajectory(times: times, states: states.map(\.value), statistics: statistics, events: events,
-                   interpolant: interpolant)
+        Trajectory(times: times, states: states.map(\.value), statistics: statistics, nextStepSize: nextStepSize,
+                   events: events, interpolant: interpolant)
     }
 }

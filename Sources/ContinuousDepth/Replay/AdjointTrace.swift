@@ -25,9 +25,8 @@ extension TracedFunction {
                               try field(v[0], time: sample[2].scalars[0], parameters: Array(v[1...]))
                           }
                           let cotangents = try pullback(sample[1])
-                          return Tensor((value.scalars + cotangents.flatMap(\.scalars)).enumerated().map { k, v in
-                              k < value.count ? v : -v
-                          })
+                          return try Tensor.concatenate(try ([value] + cotangents.map { $0 * -1 })
+                              .map { try $0.reshaped(to: [-1]) })
                       },
                       { v in
                           let (x, a, timeColumn, theta) = (v[0], v[1], v[2], Array(v[3...]))
@@ -41,31 +40,26 @@ extension TracedFunction {
 /// `s′ = [f, −aᵀ∂f/∂x, −aᵀ∂f/∂θ]` at `(t, s = [x, a, a_θ])` by replaying the
 /// adjoint trace: `x` and `a` are read in place from the solver's buffer, the
 /// parameters from buffers filled once, and the result is written into the
-/// solver's output. One per solver (the workspace is not thread-safe).
+/// solver's output. One per solver (the workspace is not thread-safe); the trace of a
+/// `NeuralVectorField` is shared through `AdjointTraceCache`.
 final class ReplayedAdjointRightHandSide {
     private let function: TracedFunction
     private let workspace: TracedFunction.Workspace
-    private let timeColumn: UnsafeMutableBufferPointer<Double>
-    private let parameters: [UnsafeMutableBufferPointer<Double>]
+    /// The time column `t·𝟙` `[batch, 1]`, refilled when `t` changes.
+    private var timeColumn: [Double]
+    /// The parameter values `θ₁ … θ_m`, inputs 3… of the trace.
+    private let parameters: [Tensor]
     private let stateCount: Int
 
     /// - Throws: as `TracedFunction(adjointOf:batchSize:)`.
     init(field: some TraceableField, batchSize: Int) throws {
-        function = try TracedFunction(adjointOf: field, batchSize: batchSize)
+        function = try AdjointTraceCache.shared.function(for: field, batchSize: batchSize) {
+            try TracedFunction(adjointOf: field, batchSize: batchSize)
+        }
         workspace = function.makeWorkspace()
         stateCount = batchSize * field.dimension
-        timeColumn = .allocate(capacity: batchSize)
-        timeColumn.initialize(repeating: 0)
-        parameters = field.parameters.values.map { value in
-            let buffer = UnsafeMutableBufferPointer<Double>.allocate(capacity: Swift.max(value.count, 1))
-            _ = buffer.initialize(fromContentsOf: value.scalars + (value.count == 0 ? [0] : []))
-            return UnsafeMutableBufferPointer(rebasing: buffer[0..<value.count])
-        }
-    }
-
-    deinit {
-        timeColumn.deallocate()
-        for buffer in parameters { buffer.baseAddress?.deallocate() }
+        timeColumn = [Double](repeating: 0, count: batchSize)
+        parameters = field.parameters.values
     }
 
     /// - Throws: `AutodiffError.shapeMismatch` when `s` or `dsdt` does not have `2n + P` values.
@@ -74,10 +68,21 @@ final class ReplayedAdjointRightHandSide {
         guard s.count >= 2 * n else {
             throw AutodiffError.shapeMismatch(what: "augmented state", expected: [dsdt.count], got: [s.count])
         }
-        timeColumn.update(repeating: t)
-        var inputs = [UnsafeBufferPointer(rebasing: s[0..<n]), UnsafeBufferPointer(rebasing: s[n..<(2 * n)]),
-                      UnsafeBufferPointer(timeColumn)]
-        for buffer in parameters { inputs.append(UnsafeBufferPointer(buffer)) }
-        try function.evaluate(inputs, into: dsdt, using: workspace)
+        fillTimeColumn(&timeColumn, with: t)
+        try timeColumn.withUnsafeBufferPointer { time in
+            try withParameterBuffers(parameters[...], [UnsafeBufferPointer(rebasing: s[0..<n]),
+                                                       UnsafeBufferPointer(rebasing: s[n..<(2 * n)]), time]) { inputs in
+                try function.evaluate(inputs, into: dsdt, using: workspace)
+            }
+        }
+    }
+}
+
+/// Calls `body` with `prefix` followed by the element buffers of `tensors` (valid only inside `body`).
+private func withParameterBuffers(_ tensors: ArraySlice<Tensor>, _ prefix: [UnsafeBufferPointer<Double>],
+                                  _ body: ([UnsafeBufferPointer<Double>]) throws -> Void) throws {
+    guard let first = tensors.first else { return try body(prefix) }
+    try first.withUnsafeBufferPointer { buffer in
+        try withParameterBuffers(tensors.dropFirst(), prefix + [buffer], body)
     }
 }

@@ -8,22 +8,20 @@ import TensorCore
 final class ReplayedRightHandSide {
     private let function: TracedFunction
     private let workspace: TracedFunction.Workspace
-    private let timeColumn: UnsafeMutableBufferPointer<Double>
+    /// The time column `t·𝟙` `[batch, 1]`, refilled when `t` changes.
+    private var timeColumn: [Double]
 
     init(function: TracedFunction, batchSize: Int) {
         self.function = function
         self.workspace = function.makeWorkspace()
-        self.timeColumn = .allocate(capacity: batchSize)
-        timeColumn.initialize(repeating: 0)
-    }
-
-    deinit {
-        timeColumn.deallocate()
+        self.timeColumn = [Double](repeating: 0, count: batchSize)
     }
 
     func evaluate(_ t: Double, _ y: UnsafeBufferPointer<Double>, _ dydt: UnsafeMutableBufferPointer<Double>) throws {
-        timeColumn.update(repeating: t)
-        try function.evaluate(y, UnsafeBufferPointer(timeColumn), into: dydt, using: workspace)
+        fillTimeColumn(&timeColumn, with: t)
+        try timeColumn.withUnsafeBufferPointer { time in
+            try function.evaluate(y, time, into: dydt, using: workspace)
+        }
     }
 
     /// `f(x, t)` on a tensor of the traced shape (allocates the result).
@@ -34,4 +32,10 @@ final class ReplayedRightHandSide {
         }
         return result
     }
+}
+
+/// Sets every entry of a replay's time column to `t` (a no-op when it already holds `t`).
+func fillTimeColumn(_ column: inout [Double], with t: Double) {
+    guard column.first != t else { return }
+    for i in column.indices { column[i] = t }
 }
