@@ -51,9 +51,11 @@ enum TemporaryNames {
         return nil
     }
 
-    /// Whether a process with this id exists and is a `resode` (a recycled id of another program does not count).
+    /// Whether a process with this id exists, has not exited (a zombie does not count) and is a
+    /// `resode` (a recycled id of another program does not count).
     static func isAlive(_ pid: Int32) -> Bool {
         guard pid > 0, kill(pid, 0) == 0 || errno == EPERM else { return false }
+        if isZombie(pid) { return false }
         guard let comm = try? String(contentsOfFile: "/proc/\(pid)/comm", encoding: .utf8) else { return true }
         return comm.hasPrefix("resode")
     }

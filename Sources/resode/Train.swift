@@ -65,7 +65,7 @@ struct Train: ParsableCommand {
     /// When resuming: the arguments of the interrupted run, kept in its run.json.
     var recordedArguments: [String]? = nil
     @Option(help: "Most vector-field evaluations allowed in one forward pass.") var maxEvaluations: Int = ResourceBudget.defaultEvaluations
-    @Option(help: "Data-parallel blocks per batch (on under mpirun with more than one rank, default B = 8); the trained weights are bit-identical for every rank count with the same B.")
+    @Option(help: "Data-parallel blocks per batch (on under mpirun with more than one rank, default B = 8); the trained weights are bit-identical for every rank count with the same B; refused for conv models, whose batch norm needs whole-batch statistics.")
     var blocksPerBatch: Int?
     @Option(help: "mnist / cifar10: folder of the IDX files / binary batches (their training images; --samples caps the count).")
     var dataDir: String?
@@ -114,13 +114,13 @@ struct Train: ParsableCommand {
             command.recordedArguments = arguments
             try command.validateOptions()
             try command.checkBudget()
-            let parallelism = try DataParallelTraining.parallelism(processes: processes, blocksPerBatch: command.blocksPerBatch)
+            let parallelism = try DataParallelTraining.parallelism(for: command, processes: processes, resuming: true)
             return try command.execute(in: folder, writes: writes, resuming: true, parallelism: parallelism, quiet: quiet)
         }
         // Validate every option and the memory and work budgets before touching the file system.
         try validateOptions()
         try checkBudget()
-        let parallelism = try DataParallelTraining.parallelism(processes: processes, blocksPerBatch: blocksPerBatch)
+        let parallelism = try DataParallelTraining.parallelism(for: self, processes: processes, resuming: false)
         let target = URL(fileURLWithPath: outputPath)
         let folder = writes ? try RunFolder.start(target: target, overwrite: overwrite) : RunFolder(target: target)
         do { return try execute(in: folder, writes: writes, resuming: false, parallelism: parallelism, quiet: quiet) } catch {
@@ -158,6 +158,7 @@ struct Train: ParsableCommand {
         let width = stateWidth
         var record = RunRecord(command: self, trainCount: trainSet.count, testCount: testSet.count, splitSeed: splitSeed)
         if let recordedArguments { record.arguments = recordedArguments }
+        record.arguments = DataParallelTraining.recordedArguments(record.arguments, of: self, parallelism: parallelism)
         if writes && !resuming { try record.write(to: staging, testAccuracy: nil) }
         var trainer = try makeTrainer(metricsDirectory: writes ? staging : nil)
         trainer.dataParallelism = parallelism

@@ -158,6 +158,101 @@ for model in "--model resnet --depth 3 --dataset moons --samples 120" "--model n
     fi
 done
 
+# --- 4b. Neural ODEs: every gradient method on an own and a GSL solver, the same weights for 1, 2 and 4 ranks ---
+# (dopri5 with backprop and rkf45 with the adjoint are their defaults, run in test 4.)
+for model in "--solver dopri5 --gradient adjoint" "--solver dopri5 --gradient checkpointed" \
+             "--solver rkf45 --gradient backprop" "--solver rkf45 --gradient checkpointed"; do
+    name=$(echo "$model" | tr -c 'a-z0-9' '_')
+    ok=1
+    for p in 1 2 4; do
+        "$mpirun_sh" -np $p "$resode" train --model node $model --dataset circles --samples 96 --epochs 1 --hidden 6 \
+            --batch-size 20 --blocks-per-batch 4 --out "$work/ode$name$p" >"$work/ode$name$p.log" 2>&1 \
+            || { ok=0; fail "data-parallel node $model, $p ranks" "$(tail -3 "$work/ode$name$p.log")"; }
+    done
+    [ $ok = 1 ] || continue
+    if same_npz "$work/ode${name}1/weights.npz" "$work/ode${name}2/weights.npz" && same_npz "$work/ode${name}1/weights.npz" "$work/ode${name}4/weights.npz" \
+        && same_npz "$work/ode${name}1/head.npz" "$work/ode${name}2/head.npz" && same_npz "$work/ode${name}1/head.npz" "$work/ode${name}4/head.npz"; then
+        pass "data-parallel train (--model node $model): weights bit-identical for ranks 1 2 4"
+    else
+        fail "data-parallel train (--model node $model)" "weights differ between rank counts"
+    fi
+done
+
+# --- 4c. Conv models are refused under data parallelism (batch norm needs whole-batch statistics) ---
+for launch in "-np 2" "-np 1"; do
+    extra=""; [ "$launch" = "-np 1" ] && extra="--blocks-per-batch 2"
+    "$mpirun_sh" $launch "$resode" train --model conv-resnet --dataset digits --depth 8 --epochs 1 $extra \
+        --out "$work/conv" >"$work/conv.log" 2>&1
+    status=$?
+    if [ $status -ne 0 ] && grep -q "batch normalisation" "$work/conv.log" && grep -q "whole batch" "$work/conv.log" \
+        && [ ! -e "$work/conv" ] && [ -z "$(ls -A "$work" | grep -F .conv.resode-partial)" ]; then
+        pass "conv-resnet with mpirun $launch $extra: refused before training (status $status), batch normalisation named, no folder"
+    else
+        fail "conv-resnet refusal ($launch $extra)" "status $status; $(tail -3 "$work/conv.log")"
+    fi
+done
+
+# --- 4d. A data-parallel run killed after a checkpoint resumes on 2 or on 1 rank to the uninterrupted bits ---
+run=(train --model resnet --dataset moons --samples 400 --depth 3 --hidden 8 --batch-size 20 --epochs 12 --checkpoint-every 1)
+"$mpirun_sh" -np 2 "$resode" "${run[@]}" --out "$work/whole2" >"$work/whole2.log" 2>&1 || fail "uninterrupted 2-rank run" "$(tail -3 "$work/whole2.log")"
+"$resode" "${run[@]}" --blocks-per-batch 8 --out "$work/whole1" >"$work/whole1.log" 2>&1 || fail "uninterrupted 1-rank run" "$(tail -3 "$work/whole1.log")"
+# Starts "${run[@]}" on $1 ranks into $work/$2 and kills rank 1 (or the single process) with SIGKILL as soon as
+# a checkpoint exists; sets `killed_after` to the epochs the staged metrics.csv holds ("" if the kill missed).
+start_and_kill() {
+    local ranks=$1 name=$2 extra=() job victim=""
+    [ "$ranks" = 1 ] && extra=(--blocks-per-batch 8)
+    [ "${3:-}" = unblocked ] && extra=()
+    "$mpirun_sh" -np "$ranks" "$resode" "${run[@]}" "${extra[@]}" --out "$work/$name" >"$work/$name.log" 2>&1 &
+    job=$!
+    killed_after=""
+    for _ in $(seq 1 600); do  # up to 60 s
+        if [ -f "$work/.$name.resode-partial/checkpoint.npz" ]; then
+            for pid in $(pgrep -f -- "--out $work/$name\$"); do
+                local rank; rank=$(tr '\0' '\n' <"/proc/$pid/environ" 2>/dev/null | sed -n 's/^OMPI_COMM_WORLD_RANK=//p')
+                if [ "$rank" = $((ranks - 1)) ]; then victim=$pid; fi
+            done
+            [ -n "$victim" ] && break
+        fi
+        sleep 0.05
+    done
+    [ -n "$victim" ] && kill -9 "$victim"
+    wait $job
+    if [ -n "$victim" ] && [ ! -e "$work/$name" ] && [ -f "$work/.$name.resode-partial/checkpoint.npz" ]; then
+        killed_after=$(($(wc -l <"$work/.$name.resode-partial/metrics.csv") - 1))
+    fi
+}
+for resume_ranks in 2 1; do
+    name=killed$resume_ranks
+    start_and_kill 2 $name
+    if [ -z "$killed_after" ]; then fail "kill of a 2-rank run (to resume on $resume_ranks)" "the run was not killed midway; $(tail -3 "$work/$name.log")"; continue; fi
+    "$mpirun_sh" -np $resume_ranks "$resode" train --resume "$work/$name" >"$work/$name.resume.log" 2>&1
+    status=$?
+    if [ $status -eq 0 ] && same_npz "$work/$name/weights.npz" "$work/whole2/weights.npz" && same_npz "$work/$name/head.npz" "$work/whole2/head.npz" \
+        && same_npz "$work/$name/weights.npz" "$work/whole1/weights.npz" && same_npz "$work/$name/head.npz" "$work/whole1/head.npz" \
+        && cmp -s <(cut -d, -f1-7 "$work/$name/metrics.csv") <(cut -d, -f1-7 "$work/whole2/metrics.csv"); then
+        pass "2-rank run killed after epoch $killed_after of 12, resumed on $resume_ranks rank(s): weights and metrics bit-identical to uninterrupted 1- and 2-rank runs"
+    else
+        fail "resume on $resume_ranks rank(s) after a kill at epoch $killed_after" "status $status; $(tail -3 "$work/$name.resume.log")"
+    fi
+done
+# A single-process run without blocks resumes only in one process (blocks would change its arithmetic).
+start_and_kill 1 unblocked unblocked
+if [ -n "$killed_after" ]; then
+    "$mpirun_sh" -np 2 "$resode" train --resume "$work/unblocked" >"$work/unblocked.resume.log" 2>&1
+    status=$?
+    "$resode" train --resume "$work/unblocked" >"$work/unblocked.resume1.log" 2>&1
+    status1=$?
+    "$resode" "${run[@]}" --out "$work/whole0" >"$work/whole0.log" 2>&1
+    if [ $status -ne 0 ] && grep -q "resume it in one process" "$work/unblocked.resume.log" && [ $status1 -eq 0 ] \
+        && same_npz "$work/unblocked/weights.npz" "$work/whole0/weights.npz"; then
+        pass "an unblocked 1-process run killed after epoch $killed_after: refused on 2 ranks (status $status), resumed in 1 process to the uninterrupted bits"
+    else
+        fail "unblocked resume" "status $status / $status1; $(tail -2 "$work/unblocked.resume.log") $(tail -2 "$work/unblocked.resume1.log")"
+    fi
+else
+    fail "kill of a 1-process run" "the run was not killed midway; $(tail -3 "$work/unblocked.log")"
+fi
+
 # --- 5. The report over 2 ranks equals the single-process report (seconds, date and folder aside) ---
 papers="euler-convergence seed-gradient-highway seed-saddle unet-long-skips"
 for p in 1 2; do
