@@ -47,6 +47,10 @@ public struct Trainer: Sendable {
     /// If set, each batch's gradient is computed in blocks shared among processes and summed in
     /// block order (see `DataParallelism`); `nil` computes it in one piece here.
     public var dataParallelism: DataParallelism?
+    /// The model's buffers, if it has any that training changes (batch norm's running averages):
+    /// read into each checkpoint and put back from `resumeFrom`, so that a resumed run ends with
+    /// the uninterrupted run's buffers too.
+    public var modelBuffers: ModelBuffers?
 
     /// - Parameters:
     ///   - optimizer: the update rule (e.g. `Adam`, `SGD`), with its learning rate.
@@ -139,7 +143,8 @@ public struct Trainer: Sendable {
             if let metricsDirectory { try MetricsLog.append(record, to: metricsDirectory) }
             if let every = checkpointEvery, let checkpointURL, epoch % every == 0 {
                 try TrainingCheckpoint(completedEpochs: epoch, updates: step, generatorState: generator.state,
-                                       parameters: parameters, optimizer: optimizer.savedState, history: history)
+                                       parameters: parameters, optimizer: optimizer.savedState, history: history,
+                                       buffers: try modelBuffers?.read() ?? ParameterList())
                     .write(to: checkpointURL)
             }
             reporter.epochFinished(record)
@@ -162,6 +167,13 @@ public struct Trainer: Sendable {
             throw bad("it holds \(saved.completedEpochs) epochs, this run has \(epochs)")
         }
         guard let restored = SeededGenerator(state: saved.generatorState) else { throw bad("the generator state is invalid") }
+        let current = try modelBuffers?.read() ?? ParameterList()
+        guard saved.buffers.names == current.names,
+              zip(saved.buffers.values, current.values).allSatisfy({ $0.shape == $1.shape }) else {
+            throw bad("it holds the buffers [\(saved.buffers.names.joined(separator: ", "))], this model has "
+                      + "[\(current.names.joined(separator: ", "))]")
+        }
+        if let modelBuffers, !current.names.isEmpty { try modelBuffers.restore(saved.buffers) }
         try optimizer.restore(saved.optimizer, for: saved.parameters)
         parameters = saved.parameters
         generator = restored

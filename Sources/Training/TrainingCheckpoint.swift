@@ -7,7 +7,8 @@ import TensorCore
 /// the end of an epoch (so the next batch is batch 1 of epoch `completedEpochs + 1`):
 ///
 ///     parameters θ, the optimiser's state (Adam's m, v and t; SGD's velocities),
-///     the shuffling generator's state, the epoch and update counts, and the metrics so far.
+///     the shuffling generator's state, the epoch and update counts, the metrics so far,
+///     and the model's buffers (state that training changes outside θ: batch norm's running averages).
 ///
 /// The learning-rate schedule is a function of the epoch or update count, and the
 /// loss reads only θ and the batch, so resuming from a checkpoint gives bit for bit
@@ -19,6 +20,7 @@ import TensorCore
 ///     state                    [completed epochs, updates made, next batch (always 0)]
 ///     generator                the 6 state words, each as two exact 32-bit halves (12 values)
 ///     parameter/<name>         θ, in parameter order
+///     buffer/<name>            the model's buffers, in the model's order (none for most models)
 ///     optimizer/steps          [step count]
 ///     optimizer/<role>/<k>     the optimiser's per-parameter tensors
 ///     metrics/<column>         one value per completed epoch (NaN for a missing value)
@@ -29,9 +31,12 @@ public struct TrainingCheckpoint: Equatable, Sendable {
     public var parameters: ParameterList
     public var optimizer: OptimizerState
     public var history: [EpochMetrics]
+    /// The model's buffers at the checkpoint (see `Trainer.modelBuffers`); empty for models without any.
+    public var buffers: ParameterList
 
     public init(completedEpochs: Int, updates: Int, generatorState: [UInt64], parameters: ParameterList,
-                optimizer: OptimizerState, history: [EpochMetrics]) {
+                optimizer: OptimizerState, history: [EpochMetrics], buffers: ParameterList = ParameterList()) {
+        self.buffers = buffers
         self.completedEpochs = completedEpochs
         self.updates = updates
         self.generatorState = generatorState
@@ -51,6 +56,7 @@ public struct TrainingCheckpoint: Equatable, Sendable {
         let halves = generatorState.flatMap { [Double($0 >> 32), Double($0 & 0xFFFF_FFFF)] }
         entries.append(("generator", try Tensor(shape: [halves.count], scalars: halves)))
         for (name, value) in zip(parameters.names, parameters.values) { entries.append(("parameter/\(name)", value)) }
+        for (name, value) in zip(buffers.names, buffers.values) { entries.append(("buffer/\(name)", value)) }
         entries.append(("optimizer/steps", try Tensor(shape: [1], scalars: [Double(optimizer.stepCount)])))
         for role in optimizer.tensors.keys.sorted() {
             for (k, t) in (optimizer.tensors[role] ?? []).enumerated() { entries.append(("optimizer/\(role)/\(k)", t)) }
@@ -88,11 +94,13 @@ public struct TrainingCheckpoint: Equatable, Sendable {
             words.append(UInt64(high) << 32 | UInt64(low))
         }
         guard SeededGenerator(state: words) != nil else { throw bad("'generator' is not a valid generator state") }
-        var parameters = ParameterList()
+        var parameters = ParameterList(), buffers = ParameterList()
         var roles: [String: [(Int, Tensor)]] = [:]
         for entry in archive {
             if entry.name.hasPrefix("parameter/") {
                 try parameters.append(String(entry.name.dropFirst("parameter/".count)), entry.tensor)
+            } else if entry.name.hasPrefix("buffer/") {
+                try buffers.append(String(entry.name.dropFirst("buffer/".count)), entry.tensor)
             } else if entry.name.hasPrefix("optimizer/"), entry.name != "optimizer/steps" {
                 let parts = entry.name.split(separator: "/")
                 guard parts.count == 3, let k = Int(parts[2]) else { throw bad("unexpected entry '\(entry.name)'") }
@@ -107,7 +115,7 @@ public struct TrainingCheckpoint: Equatable, Sendable {
         guard let steps = byName["optimizer/steps"], steps.shape == [1] else { throw bad("'optimizer/steps' is missing") }
         let optimizer = OptimizerState(stepCount: try exactCount(steps.scalars[0], "the optimiser's step count"), tensors: tensors)
         return TrainingCheckpoint(completedEpochs: epochs, updates: updates, generatorState: words, parameters: parameters,
-                                  optimizer: optimizer, history: try history(byName, epochs: epochs, bad))
+                                  optimizer: optimizer, history: try history(byName, epochs: epochs, bad), buffers: buffers)
     }
 
     static func history(_ byName: [String: Tensor], epochs: Int, _ bad: (String) -> TrainingError) throws -> [EpochMetrics] {

@@ -10,6 +10,8 @@ extension ConvolutionalResNet {
     ///     training steps:   batch norm in training mode (batch statistics; running averages updated),
     ///                       the batch optionally augmented (seeded crop and flip)
     ///     held-out passes:  evaluation mode (running statistics), no augmentation
+    ///     checkpoints:      hold the running statistics too (`Trainer.modelBuffers`), so a resumed
+    ///                       run ends with the uninterrupted run's weights and running statistics
     /// The trainer differentiates its training steps and evaluates with constant
     /// parameters, which is how the two are told apart.
     /// - Returns: the per-epoch metrics.
@@ -25,6 +27,11 @@ extension ConvolutionalResNet {
         let model = self
         let generator = GeneratorBox(seed: seed)
         let shape = (training.channels, training.height, training.width)
+        // The running averages go into checkpoints and come back on resume.
+        trainer.modelBuffers = ModelBuffers(
+            read: { try ParameterList(names: model.buffers.map(\.name), values: model.buffers.map(\.value)) },
+            restore: { saved in try model.network.loadBuffers(Dictionary(uniqueKeysWithValues: zip(saved.names, saved.values))) })
+        defer { trainer.modelBuffers = nil }
         let metrics = try trainer.train(&parameters, on: training.dataset.samples, heldOut: heldOut?.dataset.samples) { batch, theta in
             let isTrainingStep = theta.first?.isTracked ?? false
             var inputs = batch.inputs
