@@ -61,7 +61,7 @@ bench: deps
 
 # DocC for the umbrella and every library module, combined into one static site in docs/
 # (built in .build-docs, then moved into place whole). Any DocC warning fails the build.
-DOC_TARGETS = ResODE TensorCore NumPyIO GSLBridge Training ResidualNets ContinuousDepth DepthAnalysis Experiments
+DOC_TARGETS = ResODE TensorCore NetworkLayers RungeKuttaMethods NumPyIO GSLBridge Training ResidualNets ContinuousDepth DepthAnalysis Experiments
 docs: deps
 	python3 scripts/check-doc-snippets.py
 	rm -rf .build-docs/site

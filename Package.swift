@@ -9,14 +9,17 @@
 //   ResidualNets | ContinuousDepth   (siblings: neither imports the other)
 //                     residual networks as explicit RK steps | neural ODEs, GSL and own solvers, adjoints
 //   Training          datasets, losses, optimisers, schedules, the training loop, checkpoints
+//   NetworkLayers | RungeKuttaMethods   (siblings: neither imports the other)
+//                     layers, parameter lists, MLP field, Classifier, strict JSON specs | Butcher tableaus, RK steps, dense output
 //   GSLBridge         Swift values around gsl_odeiv2, eigen and SVD (no Unsafe… above it)
 //   MessagePassing    MPI process group: rank, size, broadcast, gather, fixed-order sums, messages (no Unsafe… above it)
 //   NumPyIO           .npy / .npz read and write
-//   TensorCore        Tensor, reverse/forward-mode autodiff, traced replay, layers, Butcher tableaus
+//   TensorCore        Tensor, reverse/forward-mode autodiff, convolution ops, traced replay (part of the tape);
+//                     SeededGenerator (Tensor.randomNormal draws from it) and LogLogFit (the one observed-order fit)
 //   CKernels, CGSL    vectorised elementwise kernels; GSL + OpenBLAS (system library)
 //   CMPI              Open MPI's mpi.h (system library; used by MessagePassing only)
 // `scripts/check-layering.py` (run by `make test`) checks that this list, the targets'
-// dependencies, the README's layer list and the `import`s agree.
+// dependencies, the README's layer list, the DocC landing page's and the `import`s agree.
 import PackageDescription
 
 let package = Package(
@@ -38,15 +41,17 @@ let package = Package(
             cSettings: [.unsafeFlags(["-O2"])]  // the kernels are hot loops even in debug builds
         ),
         .target(name: "TensorCore", dependencies: ["CGSL", "CKernels"]),
+        .target(name: "NetworkLayers", dependencies: ["TensorCore"]),
+        .target(name: "RungeKuttaMethods", dependencies: ["TensorCore"]),
         .target(name: "NumPyIO", dependencies: ["TensorCore", .product(name: "ZIPFoundation", package: "ZIPFoundation")]),
         .target(name: "GSLBridge", dependencies: ["CGSL"]),
         .target(name: "MessagePassing", dependencies: ["CMPI"]),
-        .target(name: "Training", dependencies: ["TensorCore", "NumPyIO"], resources: [.copy("Resources")]),
-        .target(name: "ResidualNets", dependencies: ["TensorCore", "Training"]),
-        .target(name: "ContinuousDepth", dependencies: ["TensorCore", "GSLBridge"]),
-        .target(name: "DepthAnalysis", dependencies: ["TensorCore", "GSLBridge", "ResidualNets"]),
-        .target(name: "Experiments", dependencies: ["TensorCore", "NumPyIO", "GSLBridge", "Training", "ResidualNets", "ContinuousDepth", "DepthAnalysis"]),
-        .target(name: "ResODE", dependencies: ["TensorCore", "NumPyIO", "GSLBridge", "Training", "ResidualNets", "ContinuousDepth", "DepthAnalysis", "Experiments"]),
+        .target(name: "Training", dependencies: ["TensorCore", "NetworkLayers", "NumPyIO"], resources: [.copy("Resources")]),
+        .target(name: "ResidualNets", dependencies: ["TensorCore", "NetworkLayers", "RungeKuttaMethods", "Training"]),
+        .target(name: "ContinuousDepth", dependencies: ["TensorCore", "NetworkLayers", "RungeKuttaMethods", "GSLBridge"]),
+        .target(name: "DepthAnalysis", dependencies: ["TensorCore", "NetworkLayers", "RungeKuttaMethods", "GSLBridge", "ResidualNets"]),
+        .target(name: "Experiments", dependencies: ["TensorCore", "NetworkLayers", "NumPyIO", "GSLBridge", "Training", "ResidualNets", "ContinuousDepth", "DepthAnalysis"]),
+        .target(name: "ResODE", dependencies: ["TensorCore", "NetworkLayers", "RungeKuttaMethods", "NumPyIO", "GSLBridge", "Training", "ResidualNets", "ContinuousDepth", "DepthAnalysis", "Experiments"]),
         .executableTarget(
             name: "resode",
             dependencies: ["ResODE", "MessagePassing", .product(name: "ArgumentParser", package: "swift-argument-parser")]
@@ -54,13 +59,15 @@ let package = Package(
         .executableTarget(name: "resode-bench", dependencies: ["ResODE"], path: "Benchmarks/Sources/resode-bench"),
         .target(name: "TestSupport", dependencies: ["TensorCore"], path: "Tests/TestSupport"),
         .testTarget(name: "TensorCoreTests", dependencies: ["TensorCore", "TestSupport"]),
+        .testTarget(name: "NetworkLayersTests", dependencies: ["NetworkLayers", "TensorCore"]),
+        .testTarget(name: "RungeKuttaMethodsTests", dependencies: ["RungeKuttaMethods", "TensorCore"]),
         .testTarget(name: "NumPyIOTests", dependencies: ["NumPyIO", "TensorCore"], resources: [.copy("Fixtures")]),
         .testTarget(name: "GSLBridgeTests", dependencies: ["GSLBridge", "TensorCore"]),
         .testTarget(name: "MessagePassingTests", dependencies: ["MessagePassing"]),
-        .testTarget(name: "ResidualNetsTests", dependencies: ["ResidualNets", "TensorCore", "Training", "TestSupport"]),
-        .testTarget(name: "TrainingTests", dependencies: ["Training", "TensorCore", "TestSupport"]),
-        .testTarget(name: "ContinuousDepthTests", dependencies: ["ContinuousDepth", "TensorCore", "GSLBridge", "Training", "TestSupport"]),
-        .testTarget(name: "DepthAnalysisTests", dependencies: ["DepthAnalysis", "ResidualNets", "ContinuousDepth", "GSLBridge", "TensorCore", "TestSupport"]),
+        .testTarget(name: "ResidualNetsTests", dependencies: ["ResidualNets", "NetworkLayers", "TensorCore", "Training", "TestSupport"]),
+        .testTarget(name: "TrainingTests", dependencies: ["Training", "NetworkLayers", "TensorCore", "TestSupport"]),
+        .testTarget(name: "ContinuousDepthTests", dependencies: ["ContinuousDepth", "NetworkLayers", "RungeKuttaMethods", "TensorCore", "GSLBridge", "Training", "TestSupport"]),
+        .testTarget(name: "DepthAnalysisTests", dependencies: ["DepthAnalysis", "NetworkLayers", "ResidualNets", "ContinuousDepth", "GSLBridge", "TensorCore", "TestSupport"]),
         .testTarget(name: "ExperimentsTests", dependencies: ["Experiments", "ResidualNets"]),
         .testTarget(name: "DocumentationTests", dependencies: ["ResODE"]),
         .testTarget(name: "ResodeCLITests", dependencies: ["resode", "NumPyIO", "TensorCore"], resources: [.copy("Fixtures")]),

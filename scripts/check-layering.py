@@ -11,6 +11,9 @@ Rules (each violation is printed as one line naming the file or target; exit 1 i
      may depend only on modules on lower lines. Modules on one line are siblings and may
      not depend on each other. Every library target appears in the header exactly once.
   4. The README's "## Layers" block lists the same modules, line for line, in the same order.
+  5. The first code block of the umbrella's DocC landing page (Sources/ResODE/ResODE.docc/ResODE.md)
+     lists the header's lines restricted to what `import ResODE` documents: ResODE, the modules
+     it depends on (directly or not) and the executables; the MPI modules are left out.
 
 Usage: check-layering.py [--root DIR] [--manifest-json FILE]
 (`--manifest-json` takes the output of `swift package dump-package`; by default the script
@@ -97,6 +100,27 @@ def readme_layers(root, target_names):
     return layer_lines(block.splitlines(), target_names)
 
 
+def docc_layers(root, target_names):
+    path = os.path.join(root, "Sources", "ResODE", "ResODE.docc", "ResODE.md")
+    if not os.path.exists(path):
+        return None
+    with open(path, encoding="utf-8") as f:
+        text = f.read()
+    if "```" not in text:
+        return None
+    return layer_lines(text.split("```", 2)[1].splitlines(), target_names)
+
+
+def dependency_closure(targets, name):
+    seen, stack = set(), [name]
+    while stack:
+        for dep in dependency_names(targets[stack.pop()]):
+            if dep in targets and dep not in seen:
+                seen.add(dep)
+                stack.append(dep)
+    return seen
+
+
 def main():
     parser = argparse.ArgumentParser()
     parser.add_argument("--root", default=os.path.join(os.path.dirname(os.path.abspath(__file__)), ".."))
@@ -165,12 +189,23 @@ def main():
     elif readme != layers:
         problems.append(f"README.md: the layer list {readme} differs from Package.swift's header {layers}")
 
+    if "ResODE" in targets:
+        documented = dependency_closure(targets, "ResODE") | {"ResODE"} | \
+            {n for n, t in targets.items() if t["type"] == "executable"}
+        expected = [kept for kept in ([m for m in line if m in documented] for line in layers) if kept]
+        docc = docc_layers(root, set(targets))
+        if docc is None:
+            problems.append("Sources/ResODE/ResODE.docc/ResODE.md: no layer list (a ``` block)")
+        elif docc != expected:
+            problems.append(f"Sources/ResODE/ResODE.docc/ResODE.md: the layer list {docc} differs from "
+                            f"Package.swift's header without the modules ResODE does not re-export {expected}")
+
     for line in problems:
         print(line)
     if problems:
         print(f"layering check: {len(problems)} problem(s)")
         return 1
-    print(f"layering check: {len(targets)} targets, {len(layers)} layers, imports agree with Package.swift and README")
+    print(f"layering check: {len(targets)} targets, {len(layers)} layers, imports agree with Package.swift, README and the DocC landing page")
     return 0
 
 

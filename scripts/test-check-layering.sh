@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # SPDX-License-Identifier: GPL-3.0-or-later
 # Shows that scripts/check-layering.py passes on this tree and fails, naming the culprit,
-# on a copy with a deliberately wrong import, an upward manifest edge or a stale README.
+# on a copy with a deliberately wrong import, an upward manifest edge, a stale README or a stale
+# DocC landing page.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 work=$(mktemp -d)
@@ -41,4 +42,7 @@ expect_failure "TensorCore depends on Training" "TensorCore depends on Training,
 fresh_copy   # a README whose layer list lost a module
 sed -i '/^DepthAnalysis  /d' "$work/tree/README.md"
 expect_failure "README omits DepthAnalysis" "README.md: the layer list" "$work/manifest.json"
-echo "layering self-test: the check passes on this tree and fails on 3 broken copies"
+fresh_copy   # a DocC landing page whose layer list still shows the layers inside TensorCore
+sed -i '/^NetworkLayers | RungeKuttaMethods/d' "$work/tree/Sources/ResODE/ResODE.docc/ResODE.md"
+expect_failure "ResODE.md omits NetworkLayers | RungeKuttaMethods" "ResODE.docc/ResODE.md: the layer list" "$work/manifest.json"
+echo "layering self-test: the check passes on this tree and fails on 4 broken copies"

@@ -1,4 +1,5 @@
 // SPDX-License-Identifier: GPL-3.0-or-later
+import NetworkLayers
 import TensorCore
 
 /// A small U-Net-style network on vectors: `n` encoder blocks, `n` decoder blocks, and

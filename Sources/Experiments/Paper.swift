@@ -144,9 +144,16 @@ public struct Figure: Sendable, Equatable {
         self.size = size
     }
 
-    /// The data as CSV with a header line.
+    /// The data as CSV with a header line; a column name holding a comma or a double quote is
+    /// quoted as RFC 4180 says (`"post-activation, projection"`), so the header keeps one field per column.
     public var csv: String {
-        ([columns.joined(separator: ",")] + rows.map { $0.map { $0.isNaN ? "NaN" : "\($0)" }.joined(separator: ",") })
+        ([columns.map(Figure.csvField).joined(separator: ",")] + rows.map { $0.map { $0.isNaN ? "NaN" : "\($0)" }.joined(separator: ",") })
             .joined(separator: "\n") + "\n"
+    }
+
+    /// `name` as one CSV field: unchanged, or in double quotes (a quote doubled) when it holds a comma, quote or newline.
+    static func csvField(_ name: String) -> String {
+        guard name.contains(where: { $0 == "," || $0 == "\"" || $0.isNewline }) else { return name }
+        return "\"" + name.replacingOccurrences(of: "\"", with: "\"\"") + "\""
     }
 }

@@ -1,6 +1,8 @@
 // SPDX-License-Identifier: GPL-3.0-or-later
 // `import ResODE` gives the whole public API.
 @_exported import TensorCore
+@_exported import NetworkLayers
+@_exported import RungeKuttaMethods
 @_exported import NumPyIO
 @_exported import GSLBridge
 @_exported import ResidualNets

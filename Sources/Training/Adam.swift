@@ -1,5 +1,6 @@
 // SPDX-License-Identifier: GPL-3.0-or-later
 import Foundation
+import NetworkLayers
 import TensorCore
 
 /// Adam: steps scaled by running estimates of the gradient's first and second moments,

@@ -1,6 +1,7 @@
 // SPDX-License-Identifier: GPL-3.0-or-later
 import Foundation
 import NumPyIO
+import NetworkLayers
 import TensorCore
 
 /// A saved model: a directory holding

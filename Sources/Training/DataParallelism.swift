@@ -1,4 +1,5 @@
 // SPDX-License-Identifier: GPL-3.0-or-later
+import NetworkLayers
 import TensorCore
 
 /// Sums vectors contributed by several processes along one fixed tree. The MPI binding
@@ -61,6 +62,9 @@ public struct SingleProcessReducer: GradientReducer {
 /// step). The loss and the correct-prediction counts travel in the same vector (the counts
 /// are integers, exact).
 ///
+/// A model with buffers (batch norm's running averages, `ModelBuffers`) normalises each block by
+/// that block's batch statistics, and its buffers after the batch are summed along the same tree.
+///
 /// Per-block counters (e.g. ODE function evaluations) are summed over this process's
 /// blocks only; the counter `reduction_seconds` is the wall time of the batch's sum
 /// (waiting for the slowest rank included), so the metrics show the reduction's share. An adaptive ODE solver picks its steps per block, so blocking changes
@@ -90,11 +94,15 @@ public struct DataParallelism: Sendable {
     }
 
     /// The loss, the summed gradient and the correct-prediction count of `batch`, the same on every process.
+    /// With `buffers`, each block's forward pass starts from the batch's buffers and the buffers
+    /// after the batch are their block-weighted sum (see `ModelBuffers`), summed with the gradients.
     func lossAndGradients(of loss: LossFunction, on batch: Samples,
-                          at parameters: ParameterList) throws -> BatchGradient {
+                          at parameters: ParameterList, buffers: ModelBuffers? = nil) throws -> BatchGradient {
         let ranges = blocks(ofBatchSize: batch.count)
         let sizes = parameters.values.map(\.count)
-        let length = 3 + sizes.reduce(0, +)
+        let start = try buffers?.read() ?? []
+        let bufferSizes = start.map(\.count)
+        let length = 3 + sizes.reduce(0, +) + bufferSizes.reduce(0, +)
         var contributions: [(index: Int, values: [Double])] = []
         var counters: [String: Double] = [:]
         for k in blocks(ofRank: reducer.rank, processCount: reducer.processCount) {
@@ -103,12 +111,16 @@ public struct DataParallelism: Sendable {
                 continue
             }
             let block = try batch.slice(ranges[k])
+            try buffers?.write(start)
             let result = try BatchGradient(loss: loss, batch: block, parameters: parameters)
             let weight = Double(block.count) / Double(batch.count)
             var values = [weight * result.value, Double(result.correct ?? 0), Double(result.correct == nil ? 0 : block.count)]
             values.reserveCapacity(length)
             for gradient in result.gradients {
                 for g in gradient.scalars { values.append(weight * g) }
+            }
+            for buffer in try buffers?.read() ?? [] {
+                for r in buffer.scalars { values.append(weight * r) }
             }
             contributions.append((index: k, values: values))
             for (name, value) in result.counters { counters[name, default: 0] += value }
@@ -117,11 +129,14 @@ public struct DataParallelism: Sendable {
         let sum = try reducer.pairwiseSum(contributions, count: ranges.count, length: length)
         counters["reduction_seconds"] = Trainer.seconds(reductionStart.duration(to: .now))
         var offset = 3
-        var gradients: [Tensor] = []
-        for (value, size) in zip(parameters.values, sizes) {
-            gradients.append(try Tensor(shape: value.shape, scalars: Array(sum[offset ..< offset + size])))
-            offset += size
+        func tensors(shaped values: [Tensor]) throws -> [Tensor] {
+            try values.map { value in
+                defer { offset += value.count }
+                return try Tensor(shape: value.shape, scalars: Array(sum[offset ..< offset + value.count]))
+            }
         }
+        let gradients = try tensors(shaped: parameters.values)
+        if let buffers { try buffers.write(try tensors(shaped: start)) }
         return BatchGradient(value: sum[0], gradients: gradients, correct: sum[2] > 0 ? Int(sum[1]) : nil, counters: counters)
     }
 }

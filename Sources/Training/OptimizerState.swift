@@ -1,4 +1,5 @@
 // SPDX-License-Identifier: GPL-3.0-or-later
+import NetworkLayers
 import TensorCore
 
 /// What an optimiser carries from one update to the next, as plain values for a

@@ -1,4 +1,5 @@
 // SPDX-License-Identifier: GPL-3.0-or-later
+import NetworkLayers
 import TensorCore
 
 /// Stochastic gradient descent with optional (Nesterov) momentum, in PyTorch's form:

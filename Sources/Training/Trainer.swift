@@ -1,5 +1,6 @@
 // SPDX-License-Identifier: GPL-3.0-or-later
 import Foundation
+import NetworkLayers
 import TensorCore
 
 /// Mini-batch training of a `ParameterList` against a loss function:
@@ -47,10 +48,9 @@ public struct Trainer: Sendable {
     /// If set, each batch's gradient is computed in blocks shared among processes and summed in
     /// block order (see `DataParallelism`); `nil` computes it in one piece here.
     public var dataParallelism: DataParallelism?
-    /// The model's buffers, if it has any that training changes (batch norm's running averages):
-    /// read into each checkpoint and put back from `resumeFrom`, so that a resumed run ends with
-    /// the uninterrupted run's buffers too.
-    public var modelBuffers: ModelBuffers?
+    /// The model's buffers (batch norm's running averages), if it has any: checkpoints carry them,
+    /// and data-parallel training combines them in block order (see `ModelBuffers`).
+    public var buffers: ModelBuffers?
 
     /// - Parameters:
     ///   - optimizer: the update rule (e.g. `Adam`, `SGD`), with its learning rate.
@@ -114,7 +114,7 @@ public struct Trainer: Sendable {
             var rate = schedule.learningRate(at: epochIndex)
             for b in 0..<batchCount {
                 let batch = try training.subset(Array(order[(b * batchSize)..<min((b + 1) * batchSize, n)]))
-                let evaluation = try dataParallelism.map { try $0.lossAndGradients(of: loss, on: batch, at: parameters) }
+                let evaluation = try dataParallelism.map { try $0.lossAndGradients(of: loss, on: batch, at: parameters, buffers: buffers) }
                     ?? BatchGradient(loss: loss, batch: batch, parameters: parameters)
                 let (value, correct, counters) = (evaluation.value, evaluation.correct, evaluation.counters)
                 var gradients = evaluation.gradients
@@ -144,7 +144,7 @@ public struct Trainer: Sendable {
             if let every = checkpointEvery, let checkpointURL, epoch % every == 0 {
                 try TrainingCheckpoint(completedEpochs: epoch, updates: step, generatorState: generator.state,
                                        parameters: parameters, optimizer: optimizer.savedState, history: history,
-                                       buffers: try modelBuffers?.read() ?? ParameterList())
+                                       buffers: try buffers.map { try ParameterList(names: $0.names, values: try $0.read()) } ?? ParameterList())
                     .write(to: checkpointURL)
             }
             reporter.epochFinished(record)
@@ -167,14 +167,12 @@ public struct Trainer: Sendable {
             throw bad("it holds \(saved.completedEpochs) epochs, this run has \(epochs)")
         }
         guard let restored = SeededGenerator(state: saved.generatorState) else { throw bad("the generator state is invalid") }
-        let current = try modelBuffers?.read() ?? ParameterList()
-        guard saved.buffers.names == current.names,
-              zip(saved.buffers.values, current.values).allSatisfy({ $0.shape == $1.shape }) else {
-            throw bad("it holds the buffers [\(saved.buffers.names.joined(separator: ", "))], this model has "
-                      + "[\(current.names.joined(separator: ", "))]")
+        let expectedBuffers = buffers?.names ?? []
+        guard saved.buffers.names == expectedBuffers else {
+            throw bad("it holds the buffers [\(saved.buffers.names.joined(separator: ", "))], the model has [\(expectedBuffers.joined(separator: ", "))]")
         }
-        if let modelBuffers, !current.names.isEmpty { try modelBuffers.restore(saved.buffers) }
         try optimizer.restore(saved.optimizer, for: saved.parameters)
+        if let buffers { try buffers.write(saved.buffers.values) }
         parameters = saved.parameters
         generator = restored
     }

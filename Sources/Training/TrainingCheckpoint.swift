@@ -1,14 +1,14 @@
 // SPDX-License-Identifier: GPL-3.0-or-later
 import Foundation
 import NumPyIO
+import NetworkLayers
 import TensorCore
 
 /// Everything a `Trainer` needs to continue a run as if it had never stopped, taken at
 /// the end of an epoch (so the next batch is batch 1 of epoch `completedEpochs + 1`):
 ///
 ///     parameters θ, the optimiser's state (Adam's m, v and t; SGD's velocities),
-///     the shuffling generator's state, the epoch and update counts, the metrics so far,
-///     and the model's buffers (state that training changes outside θ: batch norm's running averages).
+///     the shuffling generator's state, the epoch and update counts, and the metrics so far.
 ///
 /// The learning-rate schedule is a function of the epoch or update count, and the
 /// loss reads only θ and the batch, so resuming from a checkpoint gives bit for bit
@@ -20,10 +20,10 @@ import TensorCore
 ///     state                    [completed epochs, updates made, next batch (always 0)]
 ///     generator                the 6 state words, each as two exact 32-bit halves (12 values)
 ///     parameter/<name>         θ, in parameter order
-///     buffer/<name>            the model's buffers, in the model's order (none for most models)
 ///     optimizer/steps          [step count]
 ///     optimizer/<role>/<k>     the optimiser's per-parameter tensors
 ///     metrics/<column>         one value per completed epoch (NaN for a missing value)
+///     buffer/<name>            the model's buffers (batch norm's running averages), if any
 public struct TrainingCheckpoint: Equatable, Sendable {
     public var completedEpochs: Int
     public var updates: Int
@@ -31,18 +31,18 @@ public struct TrainingCheckpoint: Equatable, Sendable {
     public var parameters: ParameterList
     public var optimizer: OptimizerState
     public var history: [EpochMetrics]
-    /// The model's buffers at the checkpoint (see `Trainer.modelBuffers`); empty for models without any.
+    /// The model's buffers by name (empty for a model without any).
     public var buffers: ParameterList
 
     public init(completedEpochs: Int, updates: Int, generatorState: [UInt64], parameters: ParameterList,
                 optimizer: OptimizerState, history: [EpochMetrics], buffers: ParameterList = ParameterList()) {
-        self.buffers = buffers
         self.completedEpochs = completedEpochs
         self.updates = updates
         self.generatorState = generatorState
         self.parameters = parameters
         self.optimizer = optimizer
         self.history = history
+        self.buffers = buffers
     }
 
     /// The file name inside a run folder.

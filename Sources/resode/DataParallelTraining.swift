@@ -11,24 +11,16 @@ enum DataParallelTraining {
     /// `--blocks-per-batch` (a single process then computes the same blocks, so its weights are
     /// the bits of any rank count with that B); `nil` otherwise, the unblocked gradient.
     ///
-    /// Refused, with the reason, for what blocking would change beyond rounding:
-    /// - the conv models: batch normalisation in training mode normalises each block with that
-    ///   block's own statistics (ghost batch norm over `n/B` samples, not the whole batch's, a
-    ///   different model rather than a rounding difference), and each rank would update its
-    ///   running averages with its own blocks only, so the written running statistics would
-    ///   depend on the rank count;
-    /// - resuming on several ranks a run that recorded no `--blocks-per-batch`: it was computing
-    ///   whole-batch gradients in one process, and blocks would change its arithmetic midway, so
-    ///   the result would be neither run's bits.
+    /// The conv models train with ghost batch norm: each block is normalised by its own batch
+    /// statistics and the running averages are combined block-weighted along the gradients' tree
+    /// (`DataParallelism`, `ModelBuffers`), the same bits for every rank count with the same B.
+    ///
+    /// Refused, with the reason: resuming on several ranks a run that recorded no
+    /// `--blocks-per-batch`. It was computing whole-batch gradients in one process, and blocks
+    /// would change its arithmetic midway, so the result would be neither run's bits.
     static func parallelism(for command: Train, processes: ProcessGroup?, resuming: Bool) throws -> DataParallelism? {
         let size = processes?.size ?? 1
         guard size > 1 || command.blocksPerBatch != nil else { return nil }
-        if command.model == .convResnet || command.model == .convPlain {
-            throw CLIError("--model \(command.model.rawValue): data-parallel training (\(size) ranks, --blocks-per-batch) is refused: "
-                           + "batch normalisation in training mode needs the statistics of the whole batch, and blocks "
-                           + "computed apart would each be normalised with their own (synchronised batch normalisation is "
-                           + "not implemented); train conv models in one process without --blocks-per-batch")
-        }
         if resuming, command.blocksPerBatch == nil {
             throw CLIError("--resume: the interrupted run computed whole-batch gradients in one process (its run.json records "
                            + "no --blocks-per-batch); resume it in one process: \(size) ranks would cut each batch into blocks "

@@ -3,6 +3,7 @@ import ContinuousDepth
 import Foundation
 import GSLBridge
 import Testing
+import RungeKuttaMethods
 import TensorCore
 import TestSupport
 

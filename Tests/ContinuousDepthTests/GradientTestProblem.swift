@@ -1,5 +1,6 @@
 // SPDX-License-Identifier: GPL-3.0-or-later
 import ContinuousDepth
+import NetworkLayers
 import TensorCore
 
 /// The problem both gradient-method suites differentiate: a tanh MLP field on

@@ -3,6 +3,7 @@ import ContinuousDepth
 import GSLBridge
 import ResidualNets
 import Testing
+import NetworkLayers
 import TensorCore
 import TestSupport
 

@@ -1,5 +1,6 @@
 // SPDX-License-Identifier: GPL-3.0-or-later
 import Testing
+import NetworkLayers
 import TensorCore
 import Training
 @testable import ResidualNets

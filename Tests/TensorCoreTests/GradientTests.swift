@@ -24,6 +24,9 @@ let operationCases: [OperationCase] = [
     OperationCase(name: "div broadcast", shapes: [[3, 4], [1, 4]], positive: true) { try $0[0] / $0[1] },
     OperationCase(name: "scalar affine", shapes: [[5]], positive: false) { try (2.5 - $0[0] * 3) / 4 },
     OperationCase(name: "reciprocal", shapes: [[5]], positive: true) { try 2 / $0[0] },
+    OperationCase(name: "linear combination x + 0.5u − 2v", shapes: [[3, 4], [3, 4], [3, 4]], positive: false) {
+        try $0[0].adding([$0[1], $0[2]], scaledBy: [0.5, -2])
+    },
     OperationCase(name: "matmul", shapes: [[3, 4], [4, 5]], positive: false) { try Variable.matmul($0[0], $0[1]) },
     OperationCase(name: "matmul Aᵀ", shapes: [[4, 3], [4, 5]], positive: false) { try Variable.matmul($0[0], $0[1], transposeA: true) },
     OperationCase(name: "matmul Bᵀ", shapes: [[3, 4], [5, 4]], positive: false) { try Variable.matmul($0[0], $0[1], transposeB: true) },

@@ -1,4 +1,5 @@
 // SPDX-License-Identifier: GPL-3.0-or-later
+import NetworkLayers
 import TensorCore
 
 /// The augmented adjoint system `s′ = g(s, t)`, `s = [x, a, a_θ]` (see

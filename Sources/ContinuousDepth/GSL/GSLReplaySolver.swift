@@ -1,5 +1,7 @@
 // SPDX-License-Identifier: GPL-3.0-or-later
 import GSLBridge
+import NetworkLayers
+import RungeKuttaMethods
 import TensorCore
 
 /// Backprop through a GSL solve: GSL chooses the steps, the tape replays them.

@@ -1,5 +1,6 @@
 // SPDX-License-Identifier: GPL-3.0-or-later
 import GSLBridge
+import NetworkLayers
 import TensorCore
 
 /// The convolutional ODE-Net of Chen et al. 2018 (§7.1, MNIST), on `C_in × H × W` images:

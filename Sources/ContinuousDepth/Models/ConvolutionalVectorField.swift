@@ -1,4 +1,5 @@
 // SPDX-License-Identifier: GPL-3.0-or-later
+import NetworkLayers
 import TensorCore
 
 /// The convolutional field of the ODE-Net of Chen et al., "Neural ordinary

@@ -1,5 +1,6 @@
 // SPDX-License-Identifier: GPL-3.0-or-later
 import GSLBridge
+import NetworkLayers
 import TensorCore
 
 /// The ODE block of an ODE-Net: the flow of `dx/dt = f(x, t; θ)` from 0 to `t1`,

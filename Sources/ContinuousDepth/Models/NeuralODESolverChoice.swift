@@ -1,5 +1,6 @@
 // SPDX-License-Identifier: GPL-3.0-or-later
 import GSLBridge
+import RungeKuttaMethods
 import TensorCore
 
 /// Which integrator a neural ODE uses, by the names of the `resode eval` contract:

@@ -1,5 +1,6 @@
 // SPDX-License-Identifier: GPL-3.0-or-later
 import Foundation
+import NetworkLayers
 import TensorCore
 
 /// A neural ODE as written in the `SPEC.json` of `resode eval`:

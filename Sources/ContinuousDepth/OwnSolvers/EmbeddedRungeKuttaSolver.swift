@@ -1,4 +1,5 @@
 // SPDX-License-Identifier: GPL-3.0-or-later
+import RungeKuttaMethods
 import TensorCore
 
 /// The adaptive driver for any embedded explicit Runge–Kutta pair (STYLE §2):

@@ -1,4 +1,5 @@
 // SPDX-License-Identifier: GPL-3.0-or-later
+import RungeKuttaMethods
 import TensorCore
 
 /// A fixed-step explicit Runge–Kutta solver on variables: the trivial step-size

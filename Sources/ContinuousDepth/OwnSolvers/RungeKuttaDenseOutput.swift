@@ -1,4 +1,5 @@
 // SPDX-License-Identifier: GPL-3.0-or-later
+import RungeKuttaMethods
 import TensorCore
 
 /// The dense output of an own Runge–Kutta solve: for every accepted step its

@@ -1,4 +1,5 @@
 // SPDX-License-Identifier: GPL-3.0-or-later
+import NetworkLayers
 import TensorCore
 
 /// A `TraceableField` with its own parameters, evaluated by replaying its trace:

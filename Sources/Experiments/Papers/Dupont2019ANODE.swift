@@ -2,6 +2,7 @@
 import ContinuousDepth
 import Foundation
 import ResidualNets
+import NetworkLayers
 import TensorCore
 import Training
 

@@ -2,6 +2,7 @@
 import ContinuousDepth
 import Foundation
 import ResidualNets
+import NetworkLayers
 import TensorCore
 
 /// ResNet → ODE: a residual network with tied weights and `h = T/L` is `L` steps of an explicit

@@ -1,6 +1,7 @@
 // SPDX-License-Identifier: GPL-3.0-or-later
 import DepthAnalysis
 import ResidualNets
+import NetworkLayers
 import TensorCore
 import Training
 

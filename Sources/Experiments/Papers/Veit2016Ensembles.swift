@@ -2,6 +2,7 @@
 import DepthAnalysis
 import Foundation
 import ResidualNets
+import NetworkLayers
 import TensorCore
 import Training
 

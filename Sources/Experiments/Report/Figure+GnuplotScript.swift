@@ -18,7 +18,7 @@ extension Figure {
     /// as the panels' own titles replace the plot title).
     /// The body (`gnuplot`) runs once per terminal, after `reset`, so multiplots work in both.
     public func gnuplotScript(stem: String) -> String {
-        let common = [
+        let common = ([
             "set encoding utf8",
             "set datafile separator ','",
             "set datafile missing 'NaN'",
@@ -28,7 +28,8 @@ extension Figure {
             // Defaults a figure's own commands may override: readable tick labels on linear
             // and log axes alike (1e-06, not 0.0000010), both ranges fitted to the data (y with
             // 5 % of room above and below, also on log axes, instead of whole decades), and the
-            // legend under the plot, where it covers no data and takes no width.
+            // legend under the plot, where it covers no data and takes no width; then the
+            // ticks that gnuplot's automatic choice gets wrong for this data (`dataDrivenTicks`).
             "set format x '%g'",
             "set format y '%g'",
             "set format y2 '%g'",
@@ -36,11 +37,11 @@ extension Figure {
             "set autoscale yfix",
             "set offsets 0, 0, graph 0.05, graph 0.05",
             "set key below",
-        ].joined(separator: "\n")
+        ] + dataDrivenTicks).joined(separator: "\n")
         return """
         # \(title)
         # Written by `resode report`. Render in this folder with:  gnuplot \(stem).gp
-        # Data: \(stem).csv (comma-separated, one header line: \(columns.joined(separator: ", "))).
+        # Data: \(stem).csv (comma-separated, one header line: \(columns.map(Figure.csvField).joined(separator: ","))).
         if (!exists("DATA")) DATA = '\(stem).csv'
         if (!exists("PNG")) PNG = '\(stem).png'
         if (!exists("SVG")) SVG = '\(stem).svg'

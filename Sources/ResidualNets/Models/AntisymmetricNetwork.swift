@@ -1,4 +1,5 @@
 // SPDX-License-Identifier: GPL-3.0-or-later
+import NetworkLayers
 import TensorCore
 
 /// Residual blocks with antisymmetric weights, stable by construction:

@@ -1,5 +1,6 @@
 // SPDX-License-Identifier: GPL-3.0-or-later
 import Foundation
+import NetworkLayers
 import TensorCore
 import Training
 
@@ -10,28 +11,37 @@ extension ConvolutionalResNet {
     ///     training steps:   batch norm in training mode (batch statistics; running averages updated),
     ///                       the batch optionally augmented (seeded crop and flip)
     ///     held-out passes:  evaluation mode (running statistics), no augmentation
-    ///     checkpoints:      hold the running statistics too (`Trainer.modelBuffers`), so a resumed
-    ///                       run ends with the uninterrupted run's weights and running statistics
     /// The trainer differentiates its training steps and evaluates with constant
-    /// parameters, which is how the two are told apart.
+    /// parameters, which is how the two are told apart. The running statistics are the
+    /// trainer's `buffers` during the call: checkpoints carry them, and under data parallelism
+    /// each block normalises by its own batch statistics (as each process does in PyTorch's
+    /// `DistributedDataParallel` without `SyncBatchNorm`; one block is ordinary batch norm) and the
+    /// running averages are combined in block order, so the result is the same for every process count.
     /// - Returns: the per-epoch metrics.
-    /// - Throws: `TrainingError` (non-finite loss, bad settings), `DatasetError` for images
-    ///   that do not fit the spec, and model errors.
+    /// - Throws: `TrainingError` (non-finite loss, bad settings; augmentation together with data
+    ///   parallelism, whose blocks would draw from one generator in a rank-dependent order),
+    ///   `DatasetError` for images that do not fit the spec, and model errors.
     public mutating func train(on training: ImageDataset, heldOut: ImageDataset?, trainer: inout Trainer,
                                augmentation: ImageAugmentation? = nil, seed: UInt64 = 0) throws -> [EpochMetrics] {
         for data in [training] + (heldOut.map { [$0] } ?? []) where data.imageShape != [spec.inputChannels, spec.height, spec.width] {
             throw DatasetError.inconsistentShapes(
                 reason: "images \(data.imageShape) do not match the network's [\(spec.inputChannels), \(spec.height), \(spec.width)]")
         }
+        if augmentation != nil, trainer.dataParallelism != nil {
+            throw TrainingError.invalidHyperparameter(
+                name: "augmentation", reason: "not available with data-parallel blocks: the crops and flips come from one generator "
+                    + "in the order the blocks run, which differs between process counts")
+        }
         var parameters = self.parameters
         let model = self
+        let bufferNames = buffers.map(\.name)
+        let previousBuffers = trainer.buffers
+        trainer.buffers = ModelBuffers(
+            names: bufferNames, read: { model.buffers.map(\.value) },
+            write: { values in try model.network.loadBuffers(Dictionary(uniqueKeysWithValues: zip(bufferNames, values))) })
+        defer { trainer.buffers = previousBuffers }
         let generator = GeneratorBox(seed: seed)
         let shape = (training.channels, training.height, training.width)
-        // The running averages go into checkpoints and come back on resume.
-        trainer.modelBuffers = ModelBuffers(
-            read: { try ParameterList(names: model.buffers.map(\.name), values: model.buffers.map(\.value)) },
-            restore: { saved in try model.network.loadBuffers(Dictionary(uniqueKeysWithValues: zip(saved.names, saved.values))) })
-        defer { trainer.modelBuffers = nil }
         let metrics = try trainer.train(&parameters, on: training.dataset.samples, heldOut: heldOut?.dataset.samples) { batch, theta in
             let isTrainingStep = theta.first?.isTracked ?? false
             var inputs = batch.inputs

@@ -1,4 +1,5 @@
 // SPDX-License-Identifier: GPL-3.0-or-later
+import NetworkLayers
 import TensorCore
 
 /// LM-ResNet: residual blocks as a two-step linear multistep method,

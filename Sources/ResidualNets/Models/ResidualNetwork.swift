@@ -1,4 +1,6 @@
 // SPDX-License-Identifier: GPL-3.0-or-later
+import NetworkLayers
+import RungeKuttaMethods
 import TensorCore
 
 /// A stack of `L` blocks acting on states `x [batch, d]`.

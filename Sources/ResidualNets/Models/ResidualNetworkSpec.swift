@@ -1,5 +1,6 @@
 // SPDX-License-Identifier: GPL-3.0-or-later
 import Foundation
+import NetworkLayers
 import TensorCore
 
 /// The architecture of a residual network or its plain twin, as written in

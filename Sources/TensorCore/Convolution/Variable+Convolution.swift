@@ -104,7 +104,7 @@ extension Variable {
         return try addingChannelBias(try columns.columnsToImage(geometry), bias, operation: operation)
     }
 
-    static func checkGroups(_ groups: Int, channels: Int, outputChannels: Int, operation: String) throws {
+    package static func checkGroups(_ groups: Int, channels: Int, outputChannels: Int, operation: String) throws {
         guard groups >= 1, channels % groups == 0, outputChannels % groups == 0 else {
             throw TensorError.invalidArgument(
                 operation: operation,

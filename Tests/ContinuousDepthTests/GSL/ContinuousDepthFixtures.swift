@@ -1,6 +1,7 @@
 // SPDX-License-Identifier: GPL-3.0-or-later
 import ContinuousDepth
 import Foundation
+import NetworkLayers
 import TensorCore
 
 /// Small fields and batches shared by the GSL and adjoint tests (fixed seeds).

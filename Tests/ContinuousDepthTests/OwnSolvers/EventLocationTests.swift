@@ -4,6 +4,7 @@ import Glibc
 #endif
 import ContinuousDepth
 import Testing
+import RungeKuttaMethods
 import TensorCore
 
 private struct EventFailure: Error, Equatable {}

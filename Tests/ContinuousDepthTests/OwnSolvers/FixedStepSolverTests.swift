@@ -1,6 +1,8 @@
 // SPDX-License-Identifier: GPL-3.0-or-later
 import ContinuousDepth
 import Testing
+import NetworkLayers
+import RungeKuttaMethods
 import TensorCore
 import TestSupport
 

@@ -5,6 +5,7 @@ import Glibc
 import ContinuousDepth
 import GSLBridge
 import Testing
+import NetworkLayers
 import TensorCore
 
 /// Plain ODEs written by a user in a few lines with the elementwise functions

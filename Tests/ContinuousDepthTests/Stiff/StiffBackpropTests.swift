@@ -1,6 +1,7 @@
 // SPDX-License-Identifier: GPL-3.0-or-later
 import ContinuousDepth
 import Testing
+import NetworkLayers
 import TensorCore
 import TestSupport
 

@@ -1,4 +1,5 @@
 // SPDX-License-Identifier: GPL-3.0-or-later
+import TensorCore
 
 /// Layers applied one after the other, `f = f_k ∘ … ∘ f₁`; its parameters are
 /// the layers' in order.

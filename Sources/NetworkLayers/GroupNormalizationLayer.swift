@@ -1,4 +1,5 @@
 // SPDX-License-Identifier: GPL-3.0-or-later
+import TensorCore
 
 /// Group normalisation as a layer with per-channel scale `weight` and shift `bias`
 /// (PyTorch's `nn.GroupNorm`; see `Variable.groupNormalization`).

@@ -1,4 +1,5 @@
 // SPDX-License-Identifier: GPL-3.0-or-later
+import TensorCore
 
 /// Whether a layer runs as in a training step or as in evaluation: batch
 /// normalisation uses the batch's statistics (and folds them into its running

@@ -1,4 +1,5 @@
 // SPDX-License-Identifier: GPL-3.0-or-later
+import TensorCore
 
 /// An `MLPField` `F(x) = linear2(act(linear1(x)))` as a layer, so that the MLP
 /// residual networks are instances of the general `ResidualBlock`:

@@ -1,6 +1,6 @@
 // SPDX-License-Identifier: GPL-3.0-or-later
-import ContinuousDepth
 import Testing
+import RungeKuttaMethods
 import TensorCore
 
 @Suite("Dormand–Prince dense output")

@@ -1,4 +1,5 @@
 // SPDX-License-Identifier: GPL-3.0-or-later
+import TensorCore
 
 /// A fully connected layer `y = x·Wᵀ + b`, W `[out, in]`, b `[out]` (PyTorch's `nn.Linear`),
 /// initialised U(−1/√in, 1/√in) as PyTorch does.

@@ -1,4 +1,5 @@
 // SPDX-License-Identifier: GPL-3.0-or-later
+import TensorCore
 
 /// The named parameter tensors of a model, in a fixed order (as PyTorch's
 /// `state_dict`): names such as `blocks.3.linear1.weight` key `.npz` files,

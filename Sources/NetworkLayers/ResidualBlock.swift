@@ -1,4 +1,5 @@
 // SPDX-License-Identifier: GPL-3.0-or-later
+import TensorCore
 
 /// A residual block around any layer `F` (a user's composition of layers or a
 /// closure), and its plain twin:

@@ -1,4 +1,5 @@
 // SPDX-License-Identifier: GPL-3.0-or-later
+import TensorCore
 
 /// One explicit Runge–Kutta step of `y' = f(t, y)` on variables, so that the
 /// autodiff differentiates through it (backprop through the solver).
@@ -44,8 +45,9 @@ public struct RungeKuttaStep {
     /// `y + h Σⱼ wⱼ kⱼ` over the first `min(w.count, k.count)` stages, skipping zero
     /// weights: a stage input, a step's result, or a dense-output value.
     ///
-    /// One recorded operation (one new tensor), accumulated term by term in the
-    /// order of `j`, so tracked and untracked variables give the same rounding:
+    /// One recorded operation (`Variable.adding(_:scaledBy:)`, one new tensor),
+    /// accumulated term by term in the order of `j`, so tracked and untracked
+    /// variables give the same rounding:
     ///
     ///     ẏ = ẏₙ + h Σ wⱼ k̇ⱼ,    ȳₙ = ȳ,    k̄ⱼ = h wⱼ ȳ
     /// Untracked inputs give an untracked result without touching any tape.
@@ -53,30 +55,14 @@ public struct RungeKuttaStep {
     public static func combining(_ y: Variable, stages k: [Variable], weights w: [Double],
                                  stepSize h: Double) throws -> Variable {
         let n = Swift.min(w.count, k.count)
-        var value = y.value
-        var tracked = y.isTracked
-        var terms = 0
+        var terms: [Variable] = []
+        var scales: [Double] = []
         for j in 0..<n where w[j] != 0 {
-            try value.add(k[j].value, scaledBy: h * w[j])
-            tracked = tracked || k[j].isTracked
-            terms += 1
-        }
-        if terms == 0 { return y }
-        guard tracked else { return Variable(value) }
-        var inputs = [y]
-        var scales = [1.0]
-        inputs.reserveCapacity(terms + 1)
-        scales.reserveCapacity(terms + 1)
-        for j in 0..<n where w[j] != 0 {
-            inputs.append(k[j])
+            terms.append(k[j])
             scales.append(h * w[j])
         }
-        return try Variable.record(value, inputs: inputs, operation: "RungeKuttaStep.combining",
-                                   tangent: { t in
-                                       try tangentSum(zip(t, scales).map { tj, s in tj.map { s == 1 ? $0 : $0 * s } },
-                                                      shape: value.shape)
-                                   },
-                                   pullback: { g, _, _ in try scales.map { s in s == 1 ? g : try g.scaled(by: s) } })
+        if terms.isEmpty { return y }
+        return try y.adding(terms, scaledBy: scales)
     }
 
     /// The local error estimate `h Σ (bᵢ − b̂ᵢ) kᵢ` of an embedded pair (as a tensor, not differentiated).

@@ -1,4 +1,5 @@
 // SPDX-License-Identifier: GPL-3.0-or-later
+import TensorCore
 
 /// A 2-D convolution layer (PyTorch's `nn.Conv2d`): weight `[Cout, Cin/groups, k, k]`,
 /// optional bias `[Cout]`, initialised as PyTorch does, U(−1/√fan_in, 1/√fan_in)

@@ -1,4 +1,5 @@
 // SPDX-License-Identifier: GPL-3.0-or-later
+import TensorCore
 
 /// The vector field of a residual block and of a neural ODE: a two-layer MLP
 ///

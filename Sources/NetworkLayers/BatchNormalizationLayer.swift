@@ -1,5 +1,6 @@
 // SPDX-License-Identifier: GPL-3.0-or-later
 import Foundation
+import TensorCore
 
 /// Batch normalisation as a layer (PyTorch's `nn.BatchNorm2d`/`1d`): scale
 /// `weight` (init 1) and shift `bias` (init 0) per channel, and the running

@@ -1,4 +1,5 @@
 // SPDX-License-Identifier: GPL-3.0-or-later
+import TensorCore
 
 /// A map `x ↦ y` with named parameters, written with variable operations so
 /// that it can be differentiated with respect to its input and every parameter.

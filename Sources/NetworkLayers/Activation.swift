@@ -1,4 +1,5 @@
 // SPDX-License-Identifier: GPL-3.0-or-later
+import TensorCore
 
 /// The elementwise nonlinearity of a layer.
 public enum Activation: String, Codable, CaseIterable, Sendable {

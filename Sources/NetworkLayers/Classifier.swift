@@ -1,4 +1,5 @@
 // SPDX-License-Identifier: GPL-3.0-or-later
+import TensorCore
 
 /// How inputs of width `n` become states of width `d` before the body.
 public enum Embedding: Sendable, Equatable {
