@@ -59,11 +59,12 @@ bench: deps
 	$(SWIFT) build -c release --product resode-bench
 	.build/release/resode-bench $(if $(wildcard /opt/peers/bin/python),--peers /opt/peers/bin/python) --json Benchmarks/results.jsonl
 
-# DocC for the umbrella and every library module, combined into one static site in docs/
+# Every Swift snippet of README.md and the articles must be run by a test (the check and its self-test),
+# then DocC for the umbrella and every library module, combined into one static site in docs/
 # (built in .build-docs, then moved into place whole). Any DocC warning fails the build.
 DOC_TARGETS = ResODE TensorCore NetworkLayers RungeKuttaMethods NumPyIO GSLBridge Training ResidualNets ContinuousDepth DepthAnalysis Experiments
 docs: deps
-	python3 scripts/check-doc-snippets.py
+	bash scripts/test-check-doc-snippets.sh
 	rm -rf .build-docs/site
 	mkdir -p .build-docs
 	$(SWIFT) package --allow-writing-to-directory .build-docs/site generate-documentation \

@@ -33,7 +33,7 @@ public struct GSLReplaySolver: DifferentiableODESolver {
         guard solver.stepType.replayTableau != nil else {
             throw ContinuousDepthError.invalidOption(
                 name: "gradient",
-                reason: "backprop through GSL's \(solver.stepType.rawValue) is not available (only rk2, rk4, rkf45 and rkck "
+                reason: "backprop through GSL's \(solver.stepType.rawValue) is not available (only rk2, rk4, rkf45, rkck and rk8pd "
                     + "are explicit Runge–Kutta steps with a known tableau here); use gradient 'adjoint' or 'checkpointed'")
         }
         self.solver = solver

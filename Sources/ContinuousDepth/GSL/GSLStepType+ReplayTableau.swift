@@ -7,8 +7,7 @@ extension GSLStepType {
     /// The explicit Runge–Kutta step GSL takes with this stepper, as Butcher
     /// tableaus applied in sequence on `h / count` each (two half steps for
     /// `rk4`), so that `GSLReplaySolver` can replay GSL's accepted steps on the
-    /// tape; `nil` for `rk8pd` (its 13-stage tableau is not transcribed here) and
-    /// for the implicit and multistep steppers, whose steps are not explicit RK.
+    /// tape; `nil` for the implicit and multistep steppers, whose steps are not explicit RK.
     /// The propagated solution is the one GSL returns (a test compares one step
     /// of each with `GSLODESolver.step` to round-off):
     ///
@@ -16,17 +15,20 @@ extension GSLStepType {
     ///   `k₂ = f(t + h/2, y + hk₁/2)`, `k₃ = f(t + h, y + h(2k₂ − k₁))`;
     /// - `rk4`: two classical RK4 steps of `h/2`;
     /// - `rkf45`: Fehlberg's fifth-order weights (16/135, 0, 6656/12825, 28561/56430, −9/50, 2/55);
-    /// - `rkck`: Cash–Karp's fifth-order weights (37/378, 0, 250/621, 125/594, 0, 512/1771).
+    /// - `rkck`: Cash–Karp's fifth-order weights (37/378, 0, 250/621, 125/594, 0, 512/1771);
+    /// - `rk8pd`: Prince–Dormand 8(7)'s eighth-order weights, the library's `dopri8` tableau.
     ///
     /// Reference: Hairer, Nørsett & Wanner, *Solving ODEs I*, §II.1 (Kutta 3) and
-    /// §II.4 (Fehlberg 4(5), Table 4.1); Cash & Karp, ACM TOMS 16 (1990).
+    /// §II.4 (Fehlberg 4(5), Table 4.1); Cash & Karp, ACM TOMS 16 (1990); Prince & Dormand,
+    /// J. Comput. Appl. Math. 7 (1981).
     public var replayTableau: (tableau: ButcherTableau, substeps: Int)? {
         switch self {
         case .rk2: return (.kuttaThird, 1)
         case .rk4: return (.rungeKutta4, 2)
         case .rkf45: return (.fehlberg5, 1)
         case .rkck: return (.cashKarp5, 1)
-        case .rk8pd, .rk1imp, .rk2imp, .rk4imp, .bsimp, .msadams, .msbdf: return nil
+        case .rk8pd: return (.dormandPrince87, 1)
+        case .rk1imp, .rk2imp, .rk4imp, .bsimp, .msadams, .msbdf: return nil
         }
     }
 }

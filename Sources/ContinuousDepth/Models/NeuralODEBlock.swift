@@ -60,7 +60,7 @@ public struct NeuralODEBlock: DifferentiableModel {
             throw ContinuousDepthError.invalidOption(
                 name: "gradient",
                 reason: "backprop through GSL's \(type.rawValue) is not available (GSL backprop replays the steps of "
-                    + "rk2, rk4, rkf45 and rkck only); use 'adjoint' or 'checkpointed', or an own solver ("
+                    + "rk2, rk4, rkf45, rkck and rk8pd only); use 'adjoint' or 'checkpointed', or an own solver ("
                     + NeuralODESolverChoice.ownSchemes.map(\.description).joined(separator: ", ") + ")")
         }
         if spec.solver == .rodas4, method == .backprop {

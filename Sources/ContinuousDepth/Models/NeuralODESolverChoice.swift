@@ -97,7 +97,7 @@ extension NeuralODESolverChoice {
     /// The gradient method used when none is named: `.backprop` for the own schemes
     /// (exact gradient of the discrete solution, memory growing with the steps),
     /// `.adjoint` for GSL (GSL's steps are not on the tape; its backprop replays them,
-    /// and exists for `rk2 rk4 rkf45 rkck` only).
+    /// and exists for `rk2 rk4 rkf45 rkck rk8pd` only).
     public var defaultGradientMethod: NeuralODEGradientMethod {
         if case .gsl = self { return .adjoint }
         if self == .rodas4 { return .adjoint }  // backprop through a Rosenbrock step needs ∂J/∂x
@@ -106,7 +106,7 @@ extension NeuralODESolverChoice {
 }
 
 /// How a neural ODE's gradient is computed; every method works with every solver
-/// (backprop through GSL replays its steps: `rk2 rk4 rkf45 rkck` only).
+/// (backprop through GSL replays its steps: `rk2 rk4 rkf45 rkck rk8pd` only).
 public enum NeuralODEGradientMethod: String, Sendable, CaseIterable {
     /// Backpropagation through the solver's accepted steps (discretise, then optimise):
     /// the own schemes on the tape, GSL's steps replayed there (`GSLReplaySolver`).

@@ -76,9 +76,8 @@ struct UserWrittenFieldTests {
         }
     }
 
-    @Test("The README's pendulum example runs as printed: 100 dense outputs whose energy stays within 10·rtol·|E|")
-    func readmeExample() throws {
-        // Kept identical to the README section "A plain ODE in a few lines".
+    @Test("A pendulum written as a closure: 100 dense outputs whose energy stays within 10·rtol·|E|")
+    func pendulumDenseOutputs() throws {
         let pendulum = ClosureVectorField(dimension: 2) { x, _, _ in    // x = [θ, ω], one row per trajectory
             let theta = try x.slice(0..<1, alongAxis: 1), omega = try x.slice(1..<2, alongAxis: 1)
             return try Variable.concatenate([omega, try theta.sin() * -9.81], alongAxis: 1)
