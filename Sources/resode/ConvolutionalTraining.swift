@@ -9,10 +9,10 @@ import ResODE
 enum ConvolutionalTraining {
     struct Result { let spec: Data; let weights: ParameterList; let metrics: [EpochMetrics] }
 
-    static func train(_ command: Train, trainSet: Dataset, testSet: Dataset, trainer: inout Trainer) throws -> Result {
+    static func train(_ command: Train, trainSet: Dataset, testSet: Dataset?, trainer: inout Trainer) throws -> Result {
         let (channels, height, width) = try imageShape(of: command.dataset)
         let training = try ImageDataset(dataset: trainSet, channels: channels, height: height, width: width)
-        let heldOut = try ImageDataset(dataset: testSet, channels: channels, height: height, width: width)
+        let heldOut = try testSet.map { try ImageDataset(dataset: $0, channels: channels, height: height, width: width) }
         guard command.depth >= 8, (command.depth - 2) % 6 == 0 else {
             throw CLIError("--depth: a \(command.model.rawValue) has 6n + 2 weighted layers (8, 14, 20, 32, 44, 56, 110), got \(command.depth)")
         }

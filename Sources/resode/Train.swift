@@ -65,7 +65,7 @@ struct Train: ParsableCommand {
     /// When resuming: the arguments of the interrupted run, kept in its run.json.
     var recordedArguments: [String]? = nil
     @Option(help: "Most vector-field evaluations allowed in one forward pass.") var maxEvaluations: Int = ResourceBudget.defaultEvaluations
-    @Option(help: "Data-parallel blocks per batch (on under mpirun with more than one rank, default B = 8); the trained weights are bit-identical for every rank count with the same B.")
+    @Option(help: "Data-parallel blocks per batch (on under mpirun with more than one rank, default B = 8); the trained weights are bit-identical for every rank count with the same B; conv models then normalise each block by its own batch statistics.")
     var blocksPerBatch: Int?
     @Option(help: "mnist / cifar10: folder of the IDX files / binary batches (their training images; --samples caps the count).")
     var dataDir: String?
@@ -114,13 +114,13 @@ struct Train: ParsableCommand {
             command.recordedArguments = arguments
             try command.validateOptions()
             try command.checkBudget()
-            let parallelism = try DataParallelTraining.parallelism(processes: processes, blocksPerBatch: command.blocksPerBatch)
+            let parallelism = try DataParallelTraining.parallelism(for: command, processes: processes, resuming: true)
             return try command.execute(in: folder, writes: writes, resuming: true, parallelism: parallelism, quiet: quiet)
         }
         // Validate every option and the memory and work budgets before touching the file system.
         try validateOptions()
         try checkBudget()
-        let parallelism = try DataParallelTraining.parallelism(processes: processes, blocksPerBatch: blocksPerBatch)
+        let parallelism = try DataParallelTraining.parallelism(for: self, processes: processes, resuming: false)
         let target = URL(fileURLWithPath: outputPath)
         let folder = writes ? try RunFolder.start(target: target, overwrite: overwrite) : RunFolder(target: target)
         do { return try execute(in: folder, writes: writes, resuming: false, parallelism: parallelism, quiet: quiet) } catch {
@@ -158,7 +158,11 @@ struct Train: ParsableCommand {
         let width = stateWidth
         var record = RunRecord(command: self, trainCount: trainSet.count, testCount: testSet.count, splitSeed: splitSeed)
         if let recordedArguments { record.arguments = recordedArguments }
+        record.arguments = DataParallelTraining.recordedArguments(record.arguments, of: self, parallelism: parallelism)
         if writes && !resuming { try record.write(to: staging, testAccuracy: nil) }
+        // Only rank 0 writes the metrics, so only it evaluates the held-out set (it reads no
+        // parameter or optimiser state, so the other ranks' steps are unchanged).
+        let heldOut: Dataset? = writes ? testSet : nil
         var trainer = try makeTrainer(metricsDirectory: writes ? staging : nil)
         trainer.dataParallelism = parallelism
         if !writes || quiet { trainer.progress = .silent }
@@ -181,17 +185,17 @@ struct Train: ParsableCommand {
             let body = try ResidualNetwork(spec: spec, seed: seed)
             var classifier = try Classifier(inputWidth: inputWidth, stateWidth: width, outputs: data.classCount,
                                             embedding: embed, body: body, seed: seed &+ 2)
-            metrics = try trainClassifier(&classifier, on: trainSet, heldOut: testSet, trainer: &trainer)
+            metrics = try trainClassifier(&classifier, on: trainSet, heldOut: heldOut, trainer: &trainer)
             let encoder = JSONEncoder()
             encoder.outputFormatting = [.prettyPrinted, .sortedKeys]
             bodySpec = try encoder.encode(spec)
             bodyParameters = try classifier.body.parameters
             head = Self.headParameters(classifier.parameters, excluding: Set(bodyParameters.names))
         case .convResnet, .convPlain:
-            let result = try ConvolutionalTraining.train(self, trainSet: trainSet, testSet: testSet, trainer: &trainer)
+            let result = try ConvolutionalTraining.train(self, trainSet: trainSet, testSet: heldOut, trainer: &trainer)
             (bodySpec, bodyParameters, head, metrics) = (result.spec, result.weights, [], result.metrics)
         case .node:
-            let result = try NeuralODETraining.train(self, data: data, trainSet: trainSet, testSet: testSet, width: width,
+            let result = try NeuralODETraining.train(self, data: data, trainSet: trainSet, testSet: heldOut, width: width,
                                                      embedding: embed, trainer: &trainer)
             (bodySpec, bodyParameters, head, metrics) = (result.spec, result.body, result.head, result.metrics)
         }
@@ -254,7 +258,7 @@ struct Train: ParsableCommand {
 enum NeuralODETraining {
     struct Result { let spec: Data; let body: ParameterList; let head: [(String, Tensor)]; let metrics: [EpochMetrics] }
 
-    static func train(_ command: Train, data: Dataset, trainSet: Dataset, testSet: Dataset, width: Int,
+    static func train(_ command: Train, data: Dataset, trainSet: Dataset, testSet: Dataset?, width: Int,
                       embedding: Embedding, trainer: inout Trainer) throws -> Result {
         let spec = try NeuralODESpec(dimension: width, hidden: command.hidden, activation: command.parseActivation(),
                                      endTime: command.t1, solver: NeuralODESolverChoice(name: command.solver),

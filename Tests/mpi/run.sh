@@ -158,6 +158,106 @@ for model in "--model resnet --depth 3 --dataset moons --samples 120" "--model n
     fi
 done
 
+# --- 4b. Neural ODEs: every gradient method on an own and a GSL solver, the same weights for 1, 2 and 4 ranks ---
+# (dopri5 with backprop and rkf45 with the adjoint are their defaults, run in test 4.)
+for model in "--solver dopri5 --gradient adjoint" "--solver dopri5 --gradient checkpointed" \
+             "--solver rkf45 --gradient backprop" "--solver rkf45 --gradient checkpointed"; do
+    name=$(echo "$model" | tr -c 'a-z0-9' '_')
+    ok=1
+    for p in 1 2 4; do
+        "$mpirun_sh" -np $p "$resode" train --model node $model --dataset circles --samples 96 --epochs 1 --hidden 6 \
+            --batch-size 20 --blocks-per-batch 4 --out "$work/ode$name$p" >"$work/ode$name$p.log" 2>&1 \
+            || { ok=0; fail "data-parallel node $model, $p ranks" "$(tail -3 "$work/ode$name$p.log")"; }
+    done
+    [ $ok = 1 ] || continue
+    if same_npz "$work/ode${name}1/weights.npz" "$work/ode${name}2/weights.npz" && same_npz "$work/ode${name}1/weights.npz" "$work/ode${name}4/weights.npz" \
+        && same_npz "$work/ode${name}1/head.npz" "$work/ode${name}2/head.npz" && same_npz "$work/ode${name}1/head.npz" "$work/ode${name}4/head.npz"; then
+        pass "data-parallel train (--model node $model): weights bit-identical for ranks 1 2 4"
+    else
+        fail "data-parallel train (--model node $model)" "weights differ between rank counts"
+    fi
+done
+
+# --- 4c. Conv ResNet (ghost batch norm per block, running averages summed in block order): the same weights ---
+# digits is 1 797 images; 3 % are trained on (53: batches of 16, 16, 16, 5), the rest only evaluated.
+ok=1
+for p in 1 2 4; do
+    "$mpirun_sh" -np $p "$resode" train --model conv-resnet --dataset digits --depth 8 --epochs 1 --batch-size 16 \
+        --test-fraction 0.97 --blocks-per-batch 4 --out "$work/conv$p" >"$work/conv$p.log" 2>&1 \
+        || { ok=0; fail "data-parallel conv-resnet, $p ranks" "$(tail -3 "$work/conv$p.log")"; }
+done
+if [ $ok = 1 ]; then
+    if same_npz "$work/conv1/weights.npz" "$work/conv2/weights.npz" && same_npz "$work/conv1/weights.npz" "$work/conv4/weights.npz" \
+        && python3 -c "import zipfile, sys; sys.exit(0 if any('running_var' in n for n in zipfile.ZipFile(sys.argv[1]).namelist()) else 1)" \
+            "$work/conv1/weights.npz"; then
+        pass "data-parallel train (--model conv-resnet): weights and batch norm running averages bit-identical for ranks 1 2 4"
+    else
+        fail "data-parallel train (--model conv-resnet)" "weights differ between rank counts"
+    fi
+fi
+
+# --- 4d. A data-parallel run killed after a checkpoint resumes on 2 or on 1 rank to the uninterrupted bits ---
+run=(train --model resnet --dataset moons --samples 400 --depth 3 --hidden 8 --batch-size 20 --checkpoint-every 1 --epochs)
+"$mpirun_sh" -np 2 "$resode" "${run[@]}" 12 --out "$work/whole2" >"$work/whole2.log" 2>&1 || fail "uninterrupted 2-rank run" "$(tail -3 "$work/whole2.log")"
+"$resode" "${run[@]}" 12 --blocks-per-batch 8 --out "$work/whole1" >"$work/whole1.log" 2>&1 || fail "uninterrupted 1-rank run" "$(tail -3 "$work/whole1.log")"
+# Starts "${run[@]}" EPOCHS on RANKS ranks into $work/NAME and kills the last rank with SIGKILL as soon as a
+# checkpoint exists; sets `killed_after` to the epochs the staged metrics.csv holds ("" if the kill missed).
+start_and_kill() {  # RANKS NAME EPOCHS
+    local ranks=$1 name=$2 job victim=""
+    "$mpirun_sh" -np "$ranks" "$resode" "${run[@]}" "$3" --out "$work/$name" >"$work/$name.log" 2>&1 &
+    job=$!
+    killed_after=""
+    for _ in $(seq 1 600); do  # up to 60 s: find the last rank's process first, so that the kill follows the checkpoint at once
+        for pid in $(pgrep -f -- "--out $work/$name\$"); do
+            local rank; rank=$(tr '\0' '\n' <"/proc/$pid/environ" 2>/dev/null | sed -n 's/^OMPI_COMM_WORLD_RANK=//p')
+            if [ "$rank" = $((ranks - 1)) ]; then victim=$pid; fi
+        done
+        [ -n "$victim" ] && break
+        sleep 0.05
+    done
+    for _ in $(seq 1 3000); do  # up to 60 s
+        [ -f "$work/.$name.resode-partial/checkpoint.npz" ] && break
+        sleep 0.02
+    done
+    [ -n "$victim" ] && kill -9 "$victim"
+    wait $job
+    if [ -n "$victim" ] && [ ! -e "$work/$name" ] && [ -f "$work/.$name.resode-partial/checkpoint.npz" ]; then
+        killed_after=$(($(wc -l <"$work/.$name.resode-partial/metrics.csv") - 1))
+    fi
+}
+for resume_ranks in 2 1; do
+    name=killed$resume_ranks
+    start_and_kill 2 $name 12
+    if [ -z "$killed_after" ]; then fail "kill of a 2-rank run (to resume on $resume_ranks)" "the run was not killed midway; $(tail -3 "$work/$name.log")"; continue; fi
+    "$mpirun_sh" -np $resume_ranks "$resode" train --resume "$work/$name" >"$work/$name.resume.log" 2>&1
+    status=$?
+    if [ $status -eq 0 ] && same_npz "$work/$name/weights.npz" "$work/whole2/weights.npz" && same_npz "$work/$name/head.npz" "$work/whole2/head.npz" \
+        && same_npz "$work/$name/weights.npz" "$work/whole1/weights.npz" && same_npz "$work/$name/head.npz" "$work/whole1/head.npz" \
+        && cmp -s <(cut -d, -f1-7 "$work/$name/metrics.csv") <(cut -d, -f1-7 "$work/whole2/metrics.csv"); then
+        pass "2-rank run killed after epoch $killed_after of 12, resumed on $resume_ranks rank(s): weights and metrics bit-identical to uninterrupted 1- and 2-rank runs"
+    else
+        fail "resume on $resume_ranks rank(s) after a kill at epoch $killed_after" "status $status; $(tail -3 "$work/$name.resume.log")"
+    fi
+done
+# A single-process run without blocks resumes only in one process (blocks would change its arithmetic);
+# it is faster per epoch, so it gets more epochs to be killed midway.
+start_and_kill 1 unblocked 24
+if [ -n "$killed_after" ]; then
+    "$mpirun_sh" -np 2 "$resode" train --resume "$work/unblocked" >"$work/unblocked.resume.log" 2>&1
+    status=$?
+    "$resode" train --resume "$work/unblocked" >"$work/unblocked.resume1.log" 2>&1
+    status1=$?
+    "$resode" "${run[@]}" 24 --out "$work/whole0" >"$work/whole0.log" 2>&1
+    if [ $status -ne 0 ] && grep -q "resume it in one process" "$work/unblocked.resume.log" && [ $status1 -eq 0 ] \
+        && same_npz "$work/unblocked/weights.npz" "$work/whole0/weights.npz" && same_npz "$work/unblocked/head.npz" "$work/whole0/head.npz"; then
+        pass "an unblocked 1-process run killed after epoch $killed_after of 24: refused on 2 ranks (status $status), resumed in 1 process to the uninterrupted bits"
+    else
+        fail "unblocked resume" "status $status / $status1; $(tail -2 "$work/unblocked.resume.log") $(tail -2 "$work/unblocked.resume1.log")"
+    fi
+else
+    fail "kill of a 1-process run" "the run was not killed midway; $(tail -3 "$work/unblocked.log")"
+fi
+
 # --- 5. The report over 2 ranks equals the single-process report (seconds, date and folder aside) ---
 papers="euler-convergence seed-gradient-highway seed-saddle unet-long-skips"
 for p in 1 2; do

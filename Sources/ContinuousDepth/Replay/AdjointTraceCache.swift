@@ -1,5 +1,6 @@
 // SPDX-License-Identifier: GPL-3.0-or-later
 import Foundation
+import NetworkLayers
 import TensorCore
 
 /// The adjoint traces of `NeuralVectorField`s (`TracedFunction(adjointOf:batchSize:)`),
