@@ -1,6 +1,8 @@
 // SPDX-License-Identifier: GPL-3.0-or-later
 import Testing
 import ContinuousDepth
+import NetworkLayers
+import RungeKuttaMethods
 import TensorCore
 
 /// `Trajectory.nextStepSize` from the own embedded pairs, and its use as the

@@ -1,5 +1,6 @@
 // SPDX-License-Identifier: GPL-3.0-or-later
 @testable import ContinuousDepth
+import NetworkLayers
 import TensorCore
 import Testing
 

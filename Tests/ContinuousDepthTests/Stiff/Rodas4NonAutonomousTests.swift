@@ -3,6 +3,8 @@
 import Glibc
 #endif
 import ContinuousDepth
+import NetworkLayers
+import RungeKuttaMethods
 import Testing
 import TensorCore
 import TestSupport
