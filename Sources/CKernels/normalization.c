@@ -1,10 +1,12 @@
 // SPDX-License-Identifier: GPL-3.0-or-later
 // Batch-normalisation passes over [N, C, S] arrays (see normalization_kernels.h).
 // The inner loops run along one contiguous plane of S values; the reductions keep
-// four partial sums so that they vectorise without -ffast-math.
+// four partial sums so that they vectorise without -ffast-math; each kernel comes in
+// the instruction-set variants of cpu_dispatch.h.
 #include "normalization_kernels.h"
+#include "cpu_dispatch.h"
 
-static double plane_sum(const double *restrict p, size_t n) {
+RESODE_ALWAYS_INLINE double plane_sum(const double *restrict p, size_t n) {
     double a0 = 0, a1 = 0, a2 = 0, a3 = 0;
     size_t i = 0;
     for (; i + 4 <= n; i += 4) { a0 += p[i]; a1 += p[i + 1]; a2 += p[i + 2]; a3 += p[i + 3]; }
@@ -12,7 +14,7 @@ static double plane_sum(const double *restrict p, size_t n) {
     return (a0 + a1) + (a2 + a3);
 }
 
-static double plane_centered_squares(const double *restrict p, size_t n, double mean) {
+RESODE_ALWAYS_INLINE double plane_centered_squares(const double *restrict p, size_t n, double mean) {
     double a0 = 0, a1 = 0, a2 = 0, a3 = 0;
     size_t i = 0;
     for (; i + 4 <= n; i += 4) {
@@ -23,7 +25,7 @@ static double plane_centered_squares(const double *restrict p, size_t n, double 
     return (a0 + a1) + (a2 + a3);
 }
 
-void resode_channel_moments(const double *x, size_t batch, size_t channels, size_t spatial,
+RESODE_ALWAYS_INLINE void channel_moments_body(const double *x, size_t batch, size_t channels, size_t spatial,
                             double *mean, double *variance) {
     const double m = (double)(batch * spatial);
     for (size_t c = 0; c < channels; ++c) {
@@ -37,7 +39,7 @@ void resode_channel_moments(const double *x, size_t batch, size_t channels, size
     }
 }
 
-void resode_channel_normalize(const double *restrict x, size_t batch, size_t channels, size_t spatial,
+RESODE_ALWAYS_INLINE void channel_normalize_body(const double *restrict x, size_t batch, size_t channels, size_t spatial,
                               const double *mean, const double *inverse_deviation,
                               const double *scale, const double *shift, double *restrict y) {
     for (size_t n = 0; n < batch; ++n)
@@ -49,7 +51,7 @@ void resode_channel_normalize(const double *restrict x, size_t batch, size_t cha
         }
 }
 
-void resode_channel_gradient_sums(const double *restrict g, const double *restrict x, size_t batch, size_t channels,
+RESODE_ALWAYS_INLINE void channel_gradient_sums_body(const double *restrict g, const double *restrict x, size_t batch, size_t channels,
                                   size_t spatial, const double *mean, const double *inverse_deviation,
                                   double *sum, double *weighted) {
     for (size_t c = 0; c < channels; ++c) {
@@ -73,7 +75,7 @@ void resode_channel_gradient_sums(const double *restrict g, const double *restri
     }
 }
 
-void resode_batch_normalization_input_gradient(const double *restrict g, const double *restrict x, size_t batch,
+RESODE_ALWAYS_INLINE void batch_normalization_input_gradient_body(const double *restrict g, const double *restrict x, size_t batch,
                                                size_t channels, size_t spatial, const double *mean,
                                                const double *inverse_deviation, const double *scale,
                                                const double *sum, const double *weighted, double *restrict out) {
@@ -89,3 +91,20 @@ void resode_batch_normalization_input_gradient(const double *restrict g, const d
                 o[s] = k * (gp[s] - meanGradient - ((xp[s] - mu) * r) * meanWeighted);
         }
 }
+
+RESODE_VARIANTS(resode_channel_moments, channel_moments_body, ,
+                (const double *x, size_t batch, size_t channels, size_t spatial, double *mean, double *variance),
+                (x, batch, channels, spatial, mean, variance))
+RESODE_VARIANTS(resode_channel_normalize, channel_normalize_body, ,
+                (const double *x, size_t batch, size_t channels, size_t spatial, const double *mean,
+                 const double *inverse_deviation, const double *scale, const double *shift, double *y),
+                (x, batch, channels, spatial, mean, inverse_deviation, scale, shift, y))
+RESODE_VARIANTS(resode_channel_gradient_sums, channel_gradient_sums_body, ,
+                (const double *g, const double *x, size_t batch, size_t channels, size_t spatial, const double *mean,
+                 const double *inverse_deviation, double *sum, double *weighted),
+                (g, x, batch, channels, spatial, mean, inverse_deviation, sum, weighted))
+RESODE_VARIANTS(resode_batch_normalization_input_gradient, batch_normalization_input_gradient_body, ,
+                (const double *g, const double *x, size_t batch, size_t channels, size_t spatial, const double *mean,
+                 const double *inverse_deviation, const double *scale, const double *sum, const double *weighted,
+                 double *out),
+                (g, x, batch, channels, spatial, mean, inverse_deviation, scale, sum, weighted, out))

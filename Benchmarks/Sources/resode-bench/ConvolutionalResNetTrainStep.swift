@@ -89,24 +89,33 @@ struct ConvolutionalResNetTrainStep: Workload {
         return shapes
     }
 
-    /// Only the convolutions' GEMMs, im2col form: per convolution the forward
-    /// `W·cols` ([Cout, K]·[K, P]), the weight gradient `Ȳ·colsᵀ` and, except for
-    /// the stem (whose input needs no gradient), the column gradient `Wᵀ·Ȳ`.
+    /// Only the convolutions' GEMMs, im2col form, image by image as ResODE computes them
+    /// (`ConvolutionProducts`): per convolution and image the forward `W·cols_n`
+    /// ([Cout, K]·[K, Ho·Wo]), the weight gradient `Ȳ_n·cols_nᵀ` and, except for the stem
+    /// (whose input needs no gradient), the column gradient `Wᵀ·Ȳ_n`. One random column
+    /// block and output gradient per convolution serve every image (as the reused column
+    /// buffer does). Until 2026-12-04 16:59 UTC the floor was the same products on the
+    /// whole batch at once (`[K, N·Ho·Wo]` column matrices), which page-faulted its
+    /// multi-MB outputs and so took longer than the per-image products.
     func matrixWorkFloor(for measure: String) -> (() throws -> Void)? {
         guard measure == "fwd_bwd" else { return nil }
         var rng = SeededGenerator(seed: 5)
+        let images = input.shape[0]
         var operands: [(weight: Tensor, columns: Tensor, outputGradient: Tensor, needsInputGradient: Bool)] = []
         for shape in convolutionShapes {
+            let positions = shape.pixels / images
             guard let w = try? Tensor.randomNormal([shape.outputChannels, shape.window], using: &rng),
-                  let c = try? Tensor.randomNormal([shape.window, shape.pixels], using: &rng),
-                  let g = try? Tensor.randomNormal([shape.outputChannels, shape.pixels], using: &rng) else { return nil }
+                  let c = try? Tensor.randomNormal([shape.window, positions], using: &rng),
+                  let g = try? Tensor.randomNormal([shape.outputChannels, positions], using: &rng) else { return nil }
             operands.append((w, c, g, shape.needsInputGradient))
         }
         return {
             for o in operands {
-                _ = try Tensor.matmul(o.weight, o.columns)
-                _ = try Tensor.matmul(o.outputGradient, o.columns, transposeB: true)
-                if o.needsInputGradient { _ = try Tensor.matmul(o.weight, o.outputGradient, transposeA: true) }
+                for _ in 0..<images {
+                    _ = try Tensor.matmul(o.weight, o.columns)
+                    _ = try Tensor.matmul(o.outputGradient, o.columns, transposeB: true)
+                    if o.needsInputGradient { _ = try Tensor.matmul(o.weight, o.outputGradient, transposeA: true) }
+                }
             }
         }
     }
