@@ -1,13 +1,15 @@
 // SPDX-License-Identifier: GPL-3.0-or-later
 // im2col and col2im for NCHW images (see convolution_kernels.h). One pass over
 // the column matrix in its storage order; the inner loop runs along an output
-// row, where the source index advances by the stride.
-#include <string.h>
+// row, where the source index advances by the stride. The rows are short (Wo values), so
+// the loops stay loops (no_builtin: no memcpy/memset call per row) in the instruction-set
+// variants of cpu_dispatch.h.
 #include "convolution_kernels.h"
+#include "cpu_dispatch.h"
 
 /* The output columns ow whose source column ow·s − p + offset lies in [0, width):
    [*first, *last). */
-static void valid_range(size_t output, size_t stride, long offset, size_t width,
+RESODE_ALWAYS_INLINE void valid_range(size_t output, size_t stride, long offset, size_t width,
                         size_t *first, size_t *last) {
     long lo = 0, hi = (long)output;
     if (offset < 0) lo = (-offset + (long)stride - 1) / (long)stride;
@@ -20,7 +22,8 @@ static void valid_range(size_t output, size_t stride, long offset, size_t width,
     *last = (size_t)hi;
 }
 
-void resode_image_to_columns(const double *restrict image, double *restrict columns,
+RESODE_ALWAYS_INLINE __attribute__((no_builtin("memcpy"), no_builtin("memset")))
+void image_to_columns_body(const double *restrict image, double *restrict columns,
                              const resode_convolution_geometry *g) {
     const size_t L = g->output_height * g->output_width;
     const size_t rowLength = g->batch * L;
@@ -38,7 +41,7 @@ void resode_image_to_columns(const double *restrict image, double *restrict colu
                         double *out = row + n * L + oh * g->output_width;
                         long h = (long)(oh * g->stride_height) + rowOffset;
                         if (h < 0 || h >= (long)g->height) {
-                            memset(out, 0, g->output_width * sizeof(double));
+                            for (size_t ow = 0; ow < g->output_width; ++ow) out[ow] = 0;
                             continue;
                         }
                         const double *source = plane + (size_t)h * g->width;
@@ -55,11 +58,13 @@ void resode_image_to_columns(const double *restrict image, double *restrict colu
             }
 }
 
-void resode_columns_to_image(const double *restrict columns, double *restrict image,
+RESODE_ALWAYS_INLINE __attribute__((no_builtin("memset")))
+void columns_to_image_body(const double *restrict columns, double *restrict image,
                              const resode_convolution_geometry *g) {
     const size_t L = g->output_height * g->output_width;
     const size_t rowLength = g->batch * L;
-    memset(image, 0, g->batch * g->channels * g->height * g->width * sizeof(double));
+    const size_t imageCount = g->batch * g->channels * g->height * g->width;
+    for (size_t k = 0; k < imageCount; ++k) image[k] = 0;
     for (size_t c = 0; c < g->channels; ++c)
         for (size_t i = 0; i < g->kernel_height; ++i)
             for (size_t j = 0; j < g->kernel_width; ++j) {
@@ -85,3 +90,11 @@ void resode_columns_to_image(const double *restrict columns, double *restrict im
                 }
             }
 }
+
+RESODE_VARIANTS(resode_image_to_columns, image_to_columns_body,
+                __attribute__((no_builtin("memcpy"), no_builtin("memset"))),
+                (const double *restrict image, double *restrict columns, const resode_convolution_geometry *g),
+                (image, columns, g))
+RESODE_VARIANTS(resode_columns_to_image, columns_to_image_body, __attribute__((no_builtin("memset"))),
+                (const double *restrict columns, double *restrict image, const resode_convolution_geometry *g),
+                (columns, image, g))

@@ -40,9 +40,7 @@ enum ElementwiseFunction: Sendable, Equatable {
         case .sqrt: for i in 0..<n { output[i] = input[i].squareRoot() }
         case .abs: for i in 0..<n { output[i] = Swift.abs(input[i]) }
         case .square: for i in 0..<n { output[i] = input[i] * input[i] }
-        case .relu:
-            // max(x, 0); NaN stays NaN.
-            for i in 0..<n { let x = input[i]; output[i] = x > 0 ? x : (x.isNaN ? x : 0) }
+        case .relu: resode_relu(input, output, n)  // max(x, 0); NaN stays NaN
         case .softplus:
             // log(1 + eˣ) as max(x, 0) + log1p(e^−|x|): neither overflows nor loses precision.
             for i in 0..<n { let x = input[i]; output[i] = Swift.max(x, 0) + Glibc.log1p(Glibc.exp(-Swift.abs(x))) }

@@ -75,6 +75,16 @@ extension Tensor {
         }
     }
 
+    /// `ḡ ⊙ [y > 0]`: the pullback of relu from its output `y`, fused into one pass.
+    public static func reluBackward(output y: Tensor, cotangent g: Tensor) throws -> Tensor {
+        guard y.shape == g.shape else { throw TensorError.shapeMismatch(operation: "reluBackward", lhs: y.shape, rhs: g.shape) }
+        return Tensor.build(shape: y.shape, count: y.count) { out in
+            y.scalars.withUnsafeBufferPointer { py in
+                g.scalars.withUnsafeBufferPointer { pg in resode_relu_backward(py.baseAddress, pg.baseAddress, out.baseAddress, y.count) }
+            }
+        }
+    }
+
     /// Whether every element is finite (no NaN or ±∞): the one finiteness check of a tensor.
     ///
     /// `x·0` is `±0` for finite `x` and NaN otherwise, so one vectorisable sum

@@ -89,11 +89,16 @@ extension Variable {
                             forward: .elementwise(.power(p), count: value.count))
     }
 
+    /// The mask `[x > 0]` is read from the output (`y > 0` exactly where `x > 0`) by one
+    /// fused pass; a recorded backward pass multiplies by it as a constant (its derivative is 0).
     public func relu() throws -> Variable {
-        let mask = value.positiveMask()
-        return try Variable.record(value.relu(), inputs: [self], operation: "relu", retaining: .nothing,
-                                   tangent: { t in try t[0].map { try $0 * mask } },
-                                   pullback: { g, _, _ in [try g * Variable(mask)] },
+        let y = value.relu()
+        return try Variable.record(y, inputs: [self], operation: "relu", retaining: .output,
+                                   tangent: { t in try t[0].map { try Tensor.reluBackward(output: y, cotangent: $0) } },
+                                   pullback: { g, y, _ in
+                                       if g.tape?.isRecording == true { return [try g * Variable(y.value.positiveMask())] }
+                                       return [Variable(try Tensor.reluBackward(output: y.value, cotangent: g.value))]
+                                   },
                                    forward: .elementwise(.relu, count: value.count))
     }
 

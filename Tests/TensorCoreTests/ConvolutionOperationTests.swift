@@ -23,6 +23,12 @@ let convolutionCases: [OperationCase] = [
         try Variable.convolution2D($0[0], weight: $0[1], stride: ImageSize(2), padding: ImageSize(1, 0),
                                    dilation: ImageSize(2, 1), groups: 2).tanh()
     },
+    OperationCase(name: "conv2d 17×16 images, one image per product", shapes: [[2, 2, 17, 16], [3, 2, 3, 3]], positive: false) {
+        try Variable.convolution2D($0[0], weight: $0[1], padding: ImageSize(1)).tanh()
+    },
+    OperationCase(name: "conv2d 10×10 images, panels of 3 and 2 images", shapes: [[5, 1, 10, 10], [2, 1, 3, 3]], positive: false) {
+        try Variable.convolution2D($0[0], weight: $0[1], padding: ImageSize(1)).tanh()
+    },
     OperationCase(name: "transposed conv2d stride 2 output padding 1", shapes: [[2, 3, 3, 4], [3, 2, 3, 3], [2]], positive: false) {
         try Variable.transposedConvolution2D($0[0], weight: $0[1], bias: $0[2], stride: ImageSize(2), padding: ImageSize(1),
                                              outputPadding: ImageSize(1)).tanh()

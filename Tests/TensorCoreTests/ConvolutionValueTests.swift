@@ -20,6 +20,11 @@ struct ConvolutionValueTests {
                         dilation: ImageSize(1), groups: 1),
         ConvolutionCase(input: [2, 4, 5, 5], outputChannels: 4, kernel: ImageSize(3), stride: ImageSize(1), padding: ImageSize(1),
                         dilation: ImageSize(1), groups: 4),
+        // 18·17 = 306 ≥ 256 positions: one image per product; 7·7 = 49: panels of 6 and 1 images.
+        ConvolutionCase(input: [2, 4, 18, 17], outputChannels: 6, kernel: ImageSize(3), stride: ImageSize(1), padding: ImageSize(1),
+                        dilation: ImageSize(1), groups: 2),
+        ConvolutionCase(input: [7, 2, 7, 7], outputChannels: 3, kernel: ImageSize(3), stride: ImageSize(1), padding: ImageSize(1),
+                        dilation: ImageSize(1), groups: 1),
     ]
 
     /// y[n, o, a, b] = bias[o] + Σ w[o, c, i, j]·x[n, g·C/G + c, a·s − p + i·d, b·s − p + j·d], summed inside the image.

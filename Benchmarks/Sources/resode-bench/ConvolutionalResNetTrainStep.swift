@@ -89,24 +89,35 @@ struct ConvolutionalResNetTrainStep: Workload {
         return shapes
     }
 
-    /// Only the convolutions' GEMMs, im2col form: per convolution the forward
-    /// `W·cols` ([Cout, K]·[K, P]), the weight gradient `Ȳ·colsᵀ` and, except for
-    /// the stem (whose input needs no gradient), the column gradient `Wᵀ·Ȳ`.
+    /// Only the convolutions' GEMMs, im2col form, in the blocking ResODE's convolutions use
+    /// (`ConvolutionProducts`): per convolution and panel of images the forward `W·cols`
+    /// ([Cout, K]·[K, b·Ho·Wo]), the weight gradient `Ȳ·colsᵀ` and, except for the stem
+    /// (whose input needs no gradient), the column gradient `Wᵀ·Ȳ`; a panel is one image,
+    /// or `b = ⌈256/(Ho·Wo)⌉` images where an image has fewer than 256 positions (stage 3
+    /// here: 4 images of 8×8). One random column block and output gradient per convolution
+    /// serve every panel (as the reused column buffer does). Until 2026-12-04 16:59 UTC the
+    /// floor was the same products on the whole batch at once (`[K, N·Ho·Wo]` column
+    /// matrices), which page-faulted its multi-MB outputs and so took longer than these.
     func matrixWorkFloor(for measure: String) -> (() throws -> Void)? {
         guard measure == "fwd_bwd" else { return nil }
         var rng = SeededGenerator(seed: 5)
-        var operands: [(weight: Tensor, columns: Tensor, outputGradient: Tensor, needsInputGradient: Bool)] = []
+        let images = input.shape[0]
+        var operands: [(weight: Tensor, columns: Tensor, outputGradient: Tensor, needsInputGradient: Bool, panels: Int)] = []
         for shape in convolutionShapes {
+            let positions = shape.pixels / images
+            let panelImages = Swift.max(1, Swift.min(images, (256 + positions - 1) / positions))
             guard let w = try? Tensor.randomNormal([shape.outputChannels, shape.window], using: &rng),
-                  let c = try? Tensor.randomNormal([shape.window, shape.pixels], using: &rng),
-                  let g = try? Tensor.randomNormal([shape.outputChannels, shape.pixels], using: &rng) else { return nil }
-            operands.append((w, c, g, shape.needsInputGradient))
+                  let c = try? Tensor.randomNormal([shape.window, panelImages * positions], using: &rng),
+                  let g = try? Tensor.randomNormal([shape.outputChannels, panelImages * positions], using: &rng) else { return nil }
+            operands.append((w, c, g, shape.needsInputGradient, (images + panelImages - 1) / panelImages))
         }
         return {
             for o in operands {
-                _ = try Tensor.matmul(o.weight, o.columns)
-                _ = try Tensor.matmul(o.outputGradient, o.columns, transposeB: true)
-                if o.needsInputGradient { _ = try Tensor.matmul(o.weight, o.outputGradient, transposeA: true) }
+                for _ in 0..<o.panels {
+                    _ = try Tensor.matmul(o.weight, o.columns)
+                    _ = try Tensor.matmul(o.outputGradient, o.columns, transposeB: true)
+                    if o.needsInputGradient { _ = try Tensor.matmul(o.weight, o.outputGradient, transposeA: true) }
+                }
             }
         }
     }

@@ -5,10 +5,10 @@
 ///
 ///     y[n, o, a, b] = bias[o] + Σ_{c ∈ group(o), i, j} w[o, c, i, j] · x[n, c, a·s − p + i·d, b·s − p + j·d]
 ///
-/// computed as `W·im2col(x)` per group: one `dgemm` of `[Cout/G, C/G·kh·kw]` by
-/// `[C/G·kh·kw, N·Ho·Wo]`. Both are compositions of `imageToColumns`,
-/// `columnsToImage`, `matmul` and shape operations, so their tangents, pullbacks
-/// and the pullbacks' derivatives all follow from those operations.
+/// computed as `W·im2col(x_n)` per image and group: one `dgemm` of `[Cout/G, C/G·kh·kw]` by
+/// `[C/G·kh·kw, Ho·Wo]` (see `ConvolutionProducts`). The convolution, its transpose
+/// and its weight gradient are the three partial derivatives of one trilinear form,
+/// so their tangents, pullbacks and the pullbacks' derivatives are each other.
 extension Variable {
     /// `conv2d` with PyTorch's conventions: `x [N, C, H, W]`, `weight [Cout, C/groups, kh, kw]`,
     /// optional `bias [Cout]`; output `[N, Cout, Ho, Wo]` (see `ConvolutionGeometry` for Ho, Wo).
@@ -29,18 +29,8 @@ extension Variable {
             throw TensorError.shapeMismatch(operation: "\(operation) (input channels = weight.shape[1]·groups)",
                                             lhs: x.shape, rhs: weight.shape)
         }
-        let columns = try x.imageToColumns(geometry)
-        let window = weight.shape[1] * geometry.kernel.height * geometry.kernel.width
-        let outputsPerGroup = outputChannels / groups
-        var products: [Variable] = []
-        for g in 0..<groups {
-            let w = groups == 1 ? weight : try weight.slice(g * outputsPerGroup..<(g + 1) * outputsPerGroup)
-            let c = groups == 1 ? columns : try columns.slice(g * window..<(g + 1) * window)
-            products.append(try matmul(w.reshaped(to: [outputsPerGroup, window]), c))
-        }
-        let product = groups == 1 ? products[0] : try concatenate(products)
-        let y = try product.reshaped(to: [outputChannels, geometry.batch, geometry.output.height, geometry.output.width])
-            .permuted([1, 0, 2, 3])
+        let maps = ConvolutionProducts(geometry: geometry, outputChannels: outputChannels, groups: groups)
+        let y = try convolutionOutput(x, weight, maps)
         return try addingChannelBias(y, bias, operation: operation)
     }
 
@@ -50,7 +40,7 @@ extension Variable {
     /// `bias [Cout]`; output `[N, Cout, Ho, Wo]` with
     ///
     ///     Ho = (H − 1)·s − 2p + d·(kh − 1) + outputPadding + 1
-    /// computed as `col2im(Wᵀ·x)`.
+    /// computed as `col2im(Wᵀ·x_n)` per image.
     /// - Throws: `TensorError` naming the shapes when they do not fit, or when `outputPadding`
     ///   is negative or not below the stride or the dilation (as PyTorch requires).
     public static func transposedConvolution2D(_ x: Variable, weight: Variable, bias: Variable? = nil,
@@ -91,17 +81,8 @@ extension Variable {
         guard geometry.output == ImageSize(h, w) else {
             throw TensorError.invalidArgument(operation: operation, reason: "input \(x.shape) is not the image of a convolution")
         }
-        let inputsPerGroup = inputChannels / groups
-        let window = weight.shape[1] * kernel.height * kernel.width
-        let flat = try x.permuted([1, 0, 2, 3]).reshaped(to: [inputChannels, n * h * w])
-        var parts: [Variable] = []
-        for g in 0..<groups {
-            let wg = groups == 1 ? weight : try weight.slice(g * inputsPerGroup..<(g + 1) * inputsPerGroup)
-            let xg = groups == 1 ? flat : try flat.slice(g * inputsPerGroup..<(g + 1) * inputsPerGroup)
-            parts.append(try matmul(wg.reshaped(to: [inputsPerGroup, window]), xg, transposeA: true))
-        }
-        let columns = groups == 1 ? parts[0] : try concatenate(parts)
-        return try addingChannelBias(try columns.columnsToImage(geometry), bias, operation: operation)
+        let maps = ConvolutionProducts(geometry: geometry, outputChannels: inputChannels, groups: groups)
+        return try addingChannelBias(try convolutionInputGradient(x, weight, maps), bias, operation: operation)
     }
 
     package static func checkGroups(_ groups: Int, channels: Int, outputChannels: Int, operation: String) throws {

@@ -71,14 +71,14 @@ extension Variable {
             throw TensorError.invalidShape(operation: operation, shape: x.shape,
                                            reason: "training mode needs more than one value per channel")
         }
-        let mean = try x.mean(alongAxes: axes, keepingDimensions: true)
-        let centered = try x - mean
-        let variance = try centered.square().mean(alongAxes: axes, keepingDimensions: true)
-        let normalized = try centered * (variance + epsilon).pow(-0.5)
         let channels = x.shape[1]
-        let statistics = BatchStatistics(mean: try mean.value.reshaped(to: [channels]),
-                                         variance: try variance.value.reshaped(to: [channels]), count: count)
-        return (try channelAffine(normalized, scale: scale, shift: shift, operation: operation), statistics)
+        for (name, p) in [("scale", scale), ("shift", shift)] {
+            guard let p, p.shape != [channels] else { continue }
+            throw TensorError.shapeMismatch(operation: "\(operation) \(name) [C]", lhs: p.shape, rhs: [channels])
+        }
+        // One fused operation (Variable+BatchNormalizationTraining.swift); a missing scale or shift is a constant 1 or 0.
+        return try batchNormalizationTraining(x, scale: scale ?? Variable(try Tensor.ones([channels])),
+                                              shift: shift ?? Variable(try Tensor.zeros([channels])), epsilon: epsilon)
     }
 
     /// Evaluation-mode batch normalisation with fixed (running) statistics: an affine map per channel.
