@@ -23,8 +23,13 @@ extension Tensor {
     ///
     /// Reference: Hairer, Nørsett & Wanner, *Solving ODEs I*, §II.4, eq. (4.11).
     /// - Parameters:
-    ///   - stages: one or more tensors of `y0`'s shape; `weights`: one per stage.
-    ///   - absoluteTolerance: `m ≥ 1` values, `m` dividing the element count.
+    ///   - stages: one or more tensors of `y0`'s shape, the `kⱼ`.
+    ///   - weights: the `wⱼ`, one per stage.
+    ///   - y0: the state at the start of the step.
+    ///   - y1: the proposed state at its end, of `y0`'s shape.
+    ///   - atol: the absolute tolerance, `m ≥ 1` values, `m` dividing the element count.
+    ///   - rtol: the relative tolerance.
+    ///   - reduction: root mean square or maximum over the components.
     /// - Throws: `TensorError.shapeMismatch` when a shape differs from `y0`'s,
     ///   `.invalidArgument` for no stages, a weight count that differs from the stage
     ///   count, or an `m` that is 0 or does not divide the count.
