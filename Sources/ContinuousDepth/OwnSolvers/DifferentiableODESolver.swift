@@ -1,7 +1,7 @@
 // SPDX-License-Identifier: GPL-3.0-or-later
 import TensorCore
 
-/// A driver (STYLE §2) that integrates a neural ODE on variables,
+/// A driver that integrates a neural ODE on variables,
 ///
 ///     dx/dt = f(x, t; θ),   x(t0) = x0 [batch, d],
 ///

@@ -2,7 +2,7 @@
 import RungeKuttaMethods
 import TensorCore
 
-/// The adaptive driver for any embedded explicit Runge–Kutta pair (STYLE §2):
+/// The adaptive driver for any embedded explicit Runge–Kutta pair:
 /// the loop around `RungeKuttaStep(tableau)` (stepper), `ErrorTolerance` (error
 /// norm), a `StepSizeController` and the tableau's `ContinuousExtension`
 /// (dense output). One step from `tₙ` with size `h`:

@@ -1,7 +1,7 @@
 // SPDX-License-Identifier: GPL-3.0-or-later
 import TensorCore
 
-/// The one solver protocol of the continuous side (STYLE §2, the driver role):
+/// The one solver protocol of the continuous side (the driver role):
 /// integrate a batch `x0 [batch, d]` of the neural ODE
 ///
 ///     dx/dt = f(x, t; θ),   x(t0) = x0,
@@ -14,7 +14,7 @@ import TensorCore
 /// differentiable solve on variables), GSL steppers and implicit methods all
 /// conform, so callers never branch on the backend. Options are checked once,
 /// in `SolverOptions`; failures are `ContinuousDepthError`s that carry the time
-/// reached and the statistics (`/work/notes/solver-protocol.md` says how to conform).
+/// reached and the statistics.
 public protocol ODESolver: Sendable {
     /// Integrates from `x(t0) = x0` with the field's own parameters (forward only).
     ///

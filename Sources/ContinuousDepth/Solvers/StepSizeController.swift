@@ -1,6 +1,6 @@
 // SPDX-License-Identifier: GPL-3.0-or-later
 
-/// The controller role of STYLE §2: from the error norm of an attempted step
+/// The controller role of a solver: from the error norm of an attempted step
 /// (`err`, accept when `err ≤ 1`, see `ErrorTolerance`) and the order of the
 /// error estimate, accept or reject the step and propose the next step size
 /// `h_new = factor · h`. No loop, no saving: the driver calls it once per attempt.

@@ -15,7 +15,7 @@ struct ImplicitStepAttempt<Payload> {
     var payload: Payload
 }
 
-/// The adaptive loop (STYLE §2's driver) shared by the implicit solvers.
+/// The adaptive loop shared by the implicit solvers.
 ///
 /// It lands exactly on every output time (an output is a step's end value, so
 /// the recorded graph needs no interpolant), accepts or rejects with the step
