@@ -14,7 +14,7 @@ import ResODE
 /// are then written both or neither (`OutputTarget.writeAll`).
 struct Eval: ParsableCommand {
     static let configuration = CommandConfiguration(
-        abstract: "Evaluate (and differentiate) a resnet, plain or node model from SPEC.json + W.npz on X.npy.")
+        abstract: "Evaluate (and differentiate) a resnet, plain, node or conv-resnet model from SPEC.json + W.npz on X.npy.")
 
     @Option(help: "Model specification (JSON).") var spec: String?
     @Option(help: "Weights (.npz, PyTorch nn.Linear layout).") var weights: String?

@@ -7,11 +7,13 @@ import TensorCore
 ///
 ///     x ↦ x(t1),   x(0) = x,   f = linear2(act(linear1(x)))   (parameters f.linear1.weight, …)
 ///
-/// Every gradient method works with every solver (`NeuralODEGradientMethod`; the
-/// default is the spec's `gradient`, else `NeuralODESolverChoice.defaultGradientMethod`):
+/// The gradient method (`NeuralODEGradientMethod`) is the spec's `gradient`, else
+/// `NeuralODESolverChoice.defaultGradientMethod`; the continuous adjoint works with every
+/// solver, the checkpointed one with all but `kvaerno5` and `rodas4`, backprop with the explicit ones and `kvaerno5`:
 /// - `.backprop`: the autodiff differentiates through the accepted steps — the own
 ///   schemes' on the tape, GSL's replayed there (`GSLReplaySolver`; `rk2 rk4 rkf45
-///   rkck`, other GSL steppers throw `invalidOption(name: "gradient")`).
+///   rkck rk8pd`); GSL's implicit and multistep steppers and `rodas4` throw
+///   `invalidOption(name: "gradient")` naming the alternatives.
 /// - `.adjoint`, `.checkpointed`: the forward solve is one opaque operation whose
 ///   pullback is the continuous adjoint (Chen et al. 2018) with the seminorm,
 ///   integrated backwards by the forward solver's own scheme at the same

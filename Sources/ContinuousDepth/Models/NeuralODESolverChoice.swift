@@ -105,8 +105,10 @@ extension NeuralODESolverChoice {
     }
 }
 
-/// How a neural ODE's gradient is computed; every method works with every solver
-/// (backprop through GSL replays its steps: `rk2 rk4 rkf45 rkck rk8pd` only).
+/// How a neural ODE's gradient is computed. The continuous adjoint works with every solver,
+/// the checkpointed adjoint with all but `kvaerno5` and `rodas4`; backprop with the own schemes,
+/// `kvaerno5` and GSL's explicit steppers, whose steps it replays (`rk2 rk4 rkf45 rkck rk8pd`),
+/// not with GSL's implicit and multistep ones or `rodas4`.
 public enum NeuralODEGradientMethod: String, Sendable, CaseIterable {
     /// Backpropagation through the solver's accepted steps (discretise, then optimise):
     /// the own schemes on the tape, GSL's steps replayed there (`GSLReplaySolver`).
