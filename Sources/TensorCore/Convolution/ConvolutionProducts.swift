@@ -39,34 +39,22 @@ struct ConvolutionProducts: Sendable, Equatable {
     private var imageSize: Int { geometry.channels * geometry.input.height * geometry.input.width }
     private var outputImageSize: Int { outputChannels * geometry.positions }
 
-    func output(_ x: Tensor, _ w: Tensor) -> Tensor {
-        Tensor.build(shape: outputShape, count: outputShape.reduce(1, *)) { y in
-            x.withUnsafeBufferPointer { px in
-                w.withUnsafeBufferPointer { pw in
-                    guard let out = y.baseAddress else { return }
-                    output(px.baseAddress, pw.baseAddress, into: out)
-                }
-            }
-        }
-    }
+    func output(_ x: Tensor, _ w: Tensor) -> Tensor { Self.product(x, w, shape: outputShape, output) }
 
-    func inputGradient(_ g: Tensor, _ w: Tensor) -> Tensor {
-        Tensor.build(shape: inputShape, count: inputShape.reduce(1, *)) { x in
-            g.withUnsafeBufferPointer { pg in
-                w.withUnsafeBufferPointer { pw in
-                    guard let out = x.baseAddress else { return }
-                    inputGradient(pg.baseAddress, pw.baseAddress, into: out)
-                }
-            }
-        }
-    }
+    func inputGradient(_ g: Tensor, _ w: Tensor) -> Tensor { Self.product(g, w, shape: inputShape, inputGradient) }
 
-    func weightGradient(_ x: Tensor, _ g: Tensor) -> Tensor {
-        Tensor.build(shape: weightShape, count: weightShape.reduce(1, *)) { w in
-            x.withUnsafeBufferPointer { px in
-                g.withUnsafeBufferPointer { pg in
-                    guard let out = w.baseAddress else { return }
-                    weightGradient(px.baseAddress, pg.baseAddress, into: out)
+    func weightGradient(_ x: Tensor, _ g: Tensor) -> Tensor { Self.product(x, g, shape: weightShape, weightGradient) }
+
+    /// A new tensor of `shape` written by `map(a, b, into:)` from the two operands' buffers.
+    private static func product(
+        _ a: Tensor, _ b: Tensor, shape: [Int],
+        _ map: (UnsafePointer<Double>?, UnsafePointer<Double>?, UnsafeMutablePointer<Double>) -> Void
+    ) -> Tensor {
+        Tensor.build(shape: shape, count: shape.reduce(1, *)) { result in
+            a.withUnsafeBufferPointer { pa in
+                b.withUnsafeBufferPointer { pb in
+                    guard let out = result.baseAddress else { return }
+                    map(pa.baseAddress, pb.baseAddress, out)
                 }
             }
         }
