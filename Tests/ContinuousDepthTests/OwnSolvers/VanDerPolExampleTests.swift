@@ -6,7 +6,7 @@ import TensorCore
 /// The Van der Pol example of the article "Solve an ODE" (which `DocumentationTests` runs
 /// verbatim at rtol 1e-8), here at rtol 1e-10 with its claims checked more tightly.
 @Suite("Van der Pol with events and dense output")
-struct ReadmeExampleTests {
+struct VanDerPolExampleTests {
     @Test("The limit-cycle period of Van der Pol (μ = 1) from upward zero crossings is 6.6632868593 to 1e-7")
     func vanDerPolPeriod() throws {
         let mu = 1.0  // x' = v,  v' = μ(1 − x²)v − x, one state per row [x, v]
