@@ -8,9 +8,10 @@ import TensorCore
 ///
 /// 1. Solve with GSL (untracked), stepping onto the output times, and keep its
 ///    accepted step grid `t₀ < t₁ < … < t_N` (the dense output's knots).
-/// 2. Replay every step `[tₖ, tₖ₊₁]` on variables with the explicit tableau GSL
-///    applies (`GSLStepType.replayTableau`: `rk2`, `rk4`, `rkf45`, `rkck`), so
-///    the autodiff differentiates the same discrete map:
+/// 2. Replay every step `[tₖ, tₖ₊₁]` on variables with the stepper's own method
+///    (`GSLStepType.makeStepReplay`, a `GSLStepReplay`; the explicit steppers
+///    `rk2 rk4 rkf45 rkck rk8pd` by their tableau), so the autodiff differentiates
+///    the same discrete map:
 ///
 ///        xₖ₊₁ = Φ(tₖ, xₖ, hₖ; θ),   ∂ℓ/∂x₀, ∂ℓ/∂θ = exact derivatives of the discrete solution
 ///
@@ -19,8 +20,7 @@ import TensorCore
 /// another order). Cost: the GSL solve plus one replayed solve on the tape
 /// (the replay's evaluations are in `acceptedEvaluations`, not in `statistics`).
 ///
-/// `rk8pd`, the implicit (`rk1imp rk2imp rk4imp bsimp msbdf`) and the multistep
-/// steppers (`msadams`) have no replay: their solve throws
+/// Steppers without a replay (`GSLStepType.replayable` lists those with one) throw
 /// `ContinuousDepthError.invalidOption(name: "gradient")` naming the continuous
 /// adjoint, which works with every stepper.
 public struct GSLReplaySolver: DifferentiableODESolver {
@@ -28,13 +28,14 @@ public struct GSLReplaySolver: DifferentiableODESolver {
     public let solver: GSLNeuralODESolver
 
     /// - Throws: `ContinuousDepthError.invalidOption(name: "gradient", …)` when the
-    ///   step type has no explicit replay.
+    ///   step type has no replay (`GSLStepType.replayable`).
     public init(_ solver: GSLNeuralODESolver) throws {
-        guard solver.stepType.replayTableau != nil else {
+        guard solver.stepType.makeStepReplay() != nil else {
             throw ContinuousDepthError.invalidOption(
                 name: "gradient",
-                reason: "backprop through GSL's \(solver.stepType.rawValue) is not available (only rk2, rk4, rkf45, rkck and rk8pd "
-                    + "are explicit Runge–Kutta steps with a known tableau here); use gradient 'adjoint' or 'checkpointed'")
+                reason: "backprop through GSL's \(solver.stepType.rawValue) is not available (GSL backprop replays "
+                    + GSLStepType.replayable.map(\.rawValue).joined(separator: ", ")
+                    + "); use gradient 'adjoint' or 'checkpointed'")
         }
         self.solver = solver
     }
@@ -47,7 +48,7 @@ public struct GSLReplaySolver: DifferentiableODESolver {
             throw ContinuousDepthError.invalidOption(
                 name: "events", reason: "GSL solves do not locate events yet; use an own solver (dopri5) for events")
         }
-        guard let (tableau, substeps) = solver.stepType.replayTableau else {
+        guard var replay = solver.stepType.makeStepReplay() else {
             throw ContinuousDepthError.invalidOption(name: "gradient", reason: "no replay for \(solver.stepType.rawValue)")
         }
         // 1. GSL's grid, with the parameters' current values.
@@ -56,15 +57,12 @@ public struct GSLReplaySolver: DifferentiableODESolver {
         let bound = try ParameterBoundField(field: field, values: theta.map(\.value))
         let forward = try stepping.solve(bound, initialState: x0.value, from: t0, to: t1, saving: schedule, events: [],
                                          keepingDenseOutput: true)
-        guard let grid = (forward.interpolant as? GSLHermiteInterpolant)?.denseOutput.times else {
+        guard let dense = (forward.interpolant as? GSLHermiteInterpolant)?.denseOutput else {
             throw ContinuousDepthError.invalidArgument("the GSL solve kept no step grid to replay")
         }
         // 2. The same steps on the tape.
+        let grid = dense.times
         var evaluations = 0
-        let f = { (y: Variable, t: Double) throws -> Variable in
-            evaluations += 1
-            return try field(y, time: t, parameters: theta)
-        }
         var states: [Variable] = []
         states.reserveCapacity(forward.times.count)
         var next = 0
@@ -77,10 +75,9 @@ public struct GSLReplaySolver: DifferentiableODESolver {
         }
         emit(at: grid[0])
         for k in 1..<grid.count {
-            let h = (grid[k] - grid[k - 1]) / Double(substeps)
-            for j in 0..<substeps {
-                y = try RungeKuttaStep(tableau, field: f, at: grid[k - 1] + Double(j) * h, from: y, by: h).y
-            }
+            let step = GSLReplayedStep(start: grid[k - 1], stepSize: grid[k] - grid[k - 1], index: k - 1,
+                                       endState: dense.state(atKnot: k))
+            y = try replay.replay(step, from: y, field: field, parameters: theta, evaluations: &evaluations)
             guard y.value.isFinite else {
                 throw ContinuousDepthError.nonFinite(time: grid[k], statistics: forward.statistics)
             }

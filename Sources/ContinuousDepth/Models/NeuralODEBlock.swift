@@ -58,11 +58,12 @@ public struct NeuralODEBlock: DifferentiableModel {
     init(spec: NeuralODESpec, gradientMethod: NeuralODEGradientMethod?, parameters: ParameterList) throws {
         try spec.validate()
         let method = gradientMethod ?? spec.gradientMethod
-        if case .gsl(let type) = spec.solver, method == .backprop, type.replayTableau == nil {
+        if case .gsl(let type) = spec.solver, method == .backprop, type.makeStepReplay() == nil {
+            let replayable: String = GSLStepType.replayable.map(\.rawValue).joined(separator: ", ")
             throw ContinuousDepthError.invalidOption(
                 name: "gradient",
                 reason: "backprop through GSL's \(type.rawValue) is not available (GSL backprop replays the steps of "
-                    + "rk2, rk4, rkf45, rkck and rk8pd only); use 'adjoint' or 'checkpointed', or an own solver ("
+                    + replayable + " only); use 'adjoint' or 'checkpointed', or an own solver ("
                     + NeuralODESolverChoice.ownSchemes.map(\.description).joined(separator: ", ") + ")")
         }
         if spec.solver == .rodas4, method == .backprop {
