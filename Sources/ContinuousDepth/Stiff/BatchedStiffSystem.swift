@@ -101,20 +101,27 @@ final class BatchedStiffSystem<Field: VectorField>: BatchedImplicitSystem {
         return try BlockDiagonalJacobian(of: field, at: try tensor(y), time: t, parameters: thetaValues)
     }
 
-    /// `∂f/∂t` at `(t, y)`: exact for a `TimeDifferentiableField` with its own parameters;
-    /// otherwise the central difference (as `BatchODESystem.timeDerivative`)
+    /// How `∂f/∂t` is obtained: exact for a `TimeDifferentiableField` evaluated with its own
+    /// parameters, a central difference otherwise (`TimeDerivativeRule`).
+    var timeDerivativeRule: TimeDerivativeRule {
+        field is any TimeDifferentiableField && thetaValues == field.parameters.values ? .exact : .centralDifference
+    }
+
+    /// `∂f/∂t` at `(t, y)` by `timeDerivativeRule`: exact for a `TimeDifferentiableField` with
+    /// its own parameters; otherwise the central difference (as `BatchODESystem.timeDerivative`)
     ///
-    ///     (f(t + δ, y) − f(t − δ, y)) / 2δ,   δ = 10⁻⁵·max(1, |t|)
+    ///     (f(t + δ, y) − f(t − δ, y)) · (1 / 2δ),   δ = 10⁻⁵·max(1, |t|)
     ///
     /// with error O(δ²) (about 1e-10 relative for a smooth field) and two counted evaluations
     /// of `f`; exactly zero for a field that does not read `t`. Rosenbrock stages need it:
     /// without the `dᵢ h ∂f/∂t` terms RODAS4 drops to order 1 on a non-autonomous problem.
     func timeDerivative(_ y: [Double], at t: Double) throws -> [Double] {
-        if let timed = field as? any TimeDifferentiableField, thetaValues == field.parameters.values {
+        if timeDerivativeRule == .exact, let timed = field as? any TimeDifferentiableField {
             return try timed.partialTimeDerivative(at: try tensor(y), time: t).scalars
         }
-        let delta = 1e-5 * Swift.max(1, Swift.abs(t))
+        let delta = TimeDerivativeRule.differenceStep(at: t)
         let later = try evaluate(y, at: t + delta), earlier = try evaluate(y, at: t - delta)
-        return zip(later, earlier).map { ($0 - $1) / (2 * delta) }
+        let scale = 1 / (2 * delta)
+        return zip(later, earlier).map { ($0 - $1) * scale }
     }
 }

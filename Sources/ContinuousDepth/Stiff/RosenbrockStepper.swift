@@ -28,8 +28,9 @@ final class RosenbrockStepper<Field: VectorField> {
         self.system = system
     }
 
-    /// Tries the step from `(t, y)` with step `h`; the payload is empty (Rosenbrock solves are forward only).
-    func attempt(from y: [Double], at t: Double, by h: Double) throws -> ImplicitStepAttempt<Void> {
+    /// Tries the step from `(t, y)` with step `h`; the payload is the LU of `I − hγJ` at `(tₙ, yₙ)`, which
+    /// the recorded step (`Rodas4Solver`'s backprop) reuses (`nil` when the attempt failed).
+    func attempt(from y: [Double], at t: Double, by h: Double) throws -> ImplicitStepAttempt<BatchedLUFactorization?> {
         if point == nil || point?.time != t {
             let derivative = try slope(at: y, time: t)
             point = (t, try system.jacobian(y, at: t), derivative, try system.timeDerivative(y, at: t))
@@ -42,7 +43,7 @@ final class RosenbrockStepper<Field: VectorField> {
             factorizationScale = s
         }
         guard let lu = factorization else {
-            return ImplicitStepAttempt(state: y, startSlope: point.derivative, errorNorm: .nan, newtonFailed: true, payload: ())
+            return ImplicitStepAttempt(state: y, startSlope: point.derivative, errorNorm: .nan, newtonFailed: true, payload: nil)
         }
         let n = system.count
         var u: [[Double]] = []
@@ -68,7 +69,7 @@ final class RosenbrockStepper<Field: VectorField> {
             }
             for m in 0..<n { rhs[m] *= s }
             guard rhs.allSatisfy(\.isFinite) else {
-                return ImplicitStepAttempt(state: y, startSlope: point.derivative, errorNorm: .nan, newtonFailed: false, payload: ())
+                return ImplicitStepAttempt(state: y, startSlope: point.derivative, errorNorm: .nan, newtonFailed: false, payload: nil)
             }
             try lu.solve(&rhs)
             u.append(rhs)
@@ -83,7 +84,8 @@ final class RosenbrockStepper<Field: VectorField> {
             }
         }
         return ImplicitStepAttempt(state: state, startSlope: point.derivative,
-                                   errorNorm: try system.errorNorm(error, from: y, to: state), newtonFailed: false, payload: ())
+                                   errorNorm: try system.errorNorm(error, from: y, to: state), newtonFailed: false,
+                                   payload: lu)
     }
 
     /// `f(t, y)`, kept for the step from `(t, y)`.
