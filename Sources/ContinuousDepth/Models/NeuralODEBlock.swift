@@ -9,11 +9,13 @@ import TensorCore
 ///
 /// The gradient method (`NeuralODEGradientMethod`) is the spec's `gradient`, else
 /// `NeuralODESolverChoice.defaultGradientMethod`; the continuous adjoint works with every
-/// solver, the checkpointed one with all but `kvaerno5` and `rodas4`, backprop with the explicit ones and `kvaerno5`:
+/// solver, the checkpointed one with all but `kvaerno5` and `rodas4`, backprop with the own schemes
+/// (explicit, `kvaerno5` and `rodas4`) and GSL's explicit steppers:
 /// - `.backprop`: the autodiff differentiates through the accepted steps — the own
-///   schemes' on the tape, GSL's replayed there (`GSLReplaySolver`; `rk2 rk4 rkf45
-///   rkck rk8pd`); GSL's implicit and multistep steppers and `rodas4` throw
-///   `invalidOption(name: "gradient")` naming the alternatives.
+///   schemes' on the tape (`rodas4`'s stages as linearized solves whose pullback takes
+///   Hessian–vector products of `f`, `LinearizedSolveOperation`), GSL's replayed there
+///   (`GSLReplaySolver`; `rk2 rk4 rkf45 rkck rk8pd`); GSL's implicit and multistep
+///   steppers throw `invalidOption(name: "gradient")` naming the alternatives.
 /// - `.adjoint`, `.checkpointed`: the forward solve is one opaque operation whose
 ///   pullback is the continuous adjoint (Chen et al. 2018) with the seminorm,
 ///   integrated backwards by the forward solver's own scheme at the same
@@ -66,12 +68,6 @@ public struct NeuralODEBlock: DifferentiableModel {
                     + replayable + " only); use 'adjoint' or 'checkpointed', or an own solver ("
                     + NeuralODESolverChoice.ownSchemes.map(\.description).joined(separator: ", ") + ")")
         }
-        if spec.solver == .rodas4, method == .backprop {
-            throw ContinuousDepthError.invalidOption(
-                name: "gradient",
-                reason: "backprop through rodas4 would need second derivatives of f; use kvaerno5 (backprop by the "
-                    + "implicit-function rule) or 'adjoint'")
-        }
         if NeuralODESolverChoice.implicitSchemes.contains(spec.solver), method == .checkpointed {
             throw ContinuousDepthError.invalidOption(
                 name: "gradient",
@@ -102,13 +98,6 @@ public struct NeuralODEBlock: DifferentiableModel {
             return y
         }
         if gradientMethod == .backprop || !tracked {
-            if spec.solver == .rodas4 {
-                let trajectory = try Rodas4Solver(relativeTolerance: spec.relativeTolerance,
-                                                  absoluteTolerance: spec.absoluteTolerance)
-                    .solve(field, initialState: x.value, from: 0, to: spec.endTime)
-                counter.addForward(trajectory.statistics.functionEvaluations)
-                return Variable(trajectory.states[trajectory.states.count - 1])
-            }
             if case .gsl = spec.solver {
                 let trajectory = try gslSolver().estimatingInitialStep(for: field, initialState: x.value, from: 0, to: spec.endTime)
                     .solve(field, initialState: x.value, from: 0, to: spec.endTime)
@@ -208,6 +197,9 @@ public struct NeuralODEBlock: DifferentiableModel {
         if let tableau = spec.solver.fixedStepTableau { return try FixedStepSolver(tableau, stepCount: spec.steps) }
         if spec.solver == .kvaerno5 {
             return try Kvaerno5Solver(relativeTolerance: spec.relativeTolerance, absoluteTolerance: spec.absoluteTolerance)
+        }
+        if spec.solver == .rodas4 {
+            return try Rodas4Solver(relativeTolerance: spec.relativeTolerance, absoluteTolerance: spec.absoluteTolerance)
         }
         guard let tableau = spec.solver.adaptiveTableau else {
             throw ContinuousDepthError.invalidArgument("\(spec.solver) is not an own solver")
