@@ -47,7 +47,9 @@ enum TimeDerivativeRule: Equatable {
                 throw ContinuousDepthError.invalidArgument("an exact ∂f/∂t needs a TimeDifferentiableField")
             }
             let value = try timed.partialTimeDerivative(at: y.value, time: t)
-            guard y.isTracked || theta.contains(where: \.isTracked) else { return Variable(value) }
+            // A neural field that does not read `t` has ∂f/∂t ≡ 0 for every (y, θ): a constant, exactly.
+            let ignoresTime = (field as? NeuralVectorField).map { !$0.field.usesTime } ?? false
+            guard y.isTracked || theta.contains(where: \.isTracked), !ignoresTime else { return Variable(value) }
             let point = y.value, thetaValues = theta.map(\.value)
             return try Variable.customOperation(value, inputs: [y] + theta, name: "∂f/∂t") { vBar in
                 let weight = Variable(vBar)

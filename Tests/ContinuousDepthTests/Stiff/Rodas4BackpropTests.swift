@@ -30,8 +30,8 @@ struct Rodas4BackpropTests {
     }
 
     /// The MLP field alone (`TimeDifferentiableField` and `TraceableField`: `∂f/∂t` exact, its pullback exact).
-    static func neuralField(weights: [Tensor]? = nil) throws -> NeuralVectorField {
-        let mlp = try MLPField(dimension: 2, hidden: 6, usesTime: true)
+    static func neuralField(weights: [Tensor]? = nil, usesTime: Bool = true) throws -> NeuralVectorField {
+        let mlp = try MLPField(dimension: 2, hidden: 6, usesTime: usesTime)
         guard let weights else { return try NeuralVectorField(field: mlp, seed: 21) }
         return try NeuralVectorField(field: mlp, weights: weights)
     }
@@ -81,11 +81,14 @@ struct Rodas4BackpropTests {
         try Self.checkAgainstFiniteDifferences(solver: solver, bound: 1e-6, step: 1e-4) { try Self.field(weights: $0) }
     }
 
-    @Test("Fixed steps, a TimeDifferentiableField (∂f/∂t exact, pulled back by a Hessian–vector product): gradients to 1e-7")
-    func exactTimeDerivativeMatchesFiniteDifferences() throws {
+    @Test("Fixed steps, a TimeDifferentiableField (∂f/∂t exact, pulled back by a Hessian–vector product, or ≡ 0): gradients to 1e-7",
+          arguments: [true, false])
+    func exactTimeDerivativeMatchesFiniteDifferences(usesTime: Bool) throws {
         let options = try SolverOptions(relativeTolerance: 1e-6, absoluteTolerance: 1e-6, initialStepSize: 1.0 / 20)
         let solver = Rodas4Solver(options: options, controller: ConstantStepController())
-        try Self.checkAgainstFiniteDifferences(solver: solver, bound: 1e-7, step: 1e-4) { try Self.neuralField(weights: $0) }
+        try Self.checkAgainstFiniteDifferences(solver: solver, bound: 1e-7, step: 1e-4) {
+            try Self.neuralField(weights: $0, usesTime: usesTime)
+        }
     }
 
     @Test("Adaptive steps at rtol = atol = 1e-8: gradients match central differences of the solve to 1e-6")
