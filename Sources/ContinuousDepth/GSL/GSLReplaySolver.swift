@@ -62,6 +62,10 @@ public struct GSLReplaySolver: DifferentiableODESolver {
         }
         // 2. The same steps on the tape.
         let grid = dense.times
+        guard dense.stepOrders.count == grid.count - 1 else {
+            throw ContinuousDepthError.invalidArgument(
+                "the GSL solve recorded \(dense.stepOrders.count) step orders for \(grid.count - 1) steps")
+        }
         var evaluations = 0
         var states: [Variable] = []
         states.reserveCapacity(forward.times.count)
@@ -76,7 +80,7 @@ public struct GSLReplaySolver: DifferentiableODESolver {
         emit(at: grid[0])
         for k in 1..<grid.count {
             let step = GSLReplayedStep(start: grid[k - 1], stepSize: grid[k] - grid[k - 1], index: k - 1,
-                                       endState: dense.state(atKnot: k))
+                                       endState: dense.state(atKnot: k), order: dense.stepOrders[k - 1])
             y = try replay.replay(step, from: y, field: field, parameters: theta, evaluations: &evaluations)
             guard y.value.isFinite else {
                 throw ContinuousDepthError.nonFinite(time: grid[k], statistics: forward.statistics)
