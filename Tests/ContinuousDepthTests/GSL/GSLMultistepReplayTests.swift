@@ -58,11 +58,11 @@ struct GSLMultistepReplayTests {
 
     /// Replays every accepted step of one adaptive GSL solve, as `GSLReplaySolver`
     /// does, and returns the largest `max|ours − GSL's| / max|GSL's|` over the steps.
-    func compare<Field: VectorField>(_ stepType: GSLStepType, field: Field, x0: Tensor, to t1: Double,
-                                     rtol: Double) throws -> Comparison {
+    func compare<Field: VectorField>(_ stepType: GSLStepType, field: Field, x0: Tensor, from t0: Double = 0,
+                                     to t1: Double, rtol: Double) throws -> Comparison {
         let solver = GSLNeuralODESolver(stepType: stepType, relativeTolerance: rtol, absoluteTolerance: rtol,
                                         initialStepSize: 1e-4, outputMode: .steppingOntoOutputTimes)
-        let trajectory = try solver.solve(field, initialState: x0, from: 0, to: t1, saving: .times([t1]), events: [],
+        let trajectory = try solver.solve(field, initialState: x0, from: t0, to: t1, saving: .times([t1]), events: [],
                                           keepingDenseOutput: true)
         let dense = try #require((trajectory.interpolant as? GSLHermiteInterpolant)?.denseOutput)
         var replay = try #require(stepType.makeStepReplay())
@@ -114,6 +114,31 @@ struct GSLMultistepReplayTests {
                 #expect(c.worstRelativeError <= 5 * rtol, "\(stepType) \(name) at rtol \(rtol)")
                 #expect(c.orders.max() ?? 0 >= 4)
             }
+        }
+    }
+
+    @Test("backwards in time (negative steps) the replay equals GSL to round-off too", arguments: [GSLStepType.msadams, .msbdf])
+    func backwardsInTime(stepType: GSLStepType) throws {
+        let c = try compare(stepType, field: MultistepReplayProblems.kink, x0: try Tensor([[0.5, -1]]), from: 6, to: 0,
+                            rtol: 1e-8)
+        print("\(stepType) kink backwards: worst \(c.worstRelativeError), \(c.orders.count) steps, orders up to \(c.orders.max() ?? 0)")
+        #expect(c.worstRelativeError <= 1e-13)
+        #expect(c.orders.max() ?? 0 >= 3)
+    }
+
+    @Test("an order outside the method's range, or a jump by more than one to an order above 1, is a typed error",
+          arguments: [(GSLStepType.msadams, 13), (.msbdf, 6), (.msadams, 0), (.msbdf, 3)])
+    func badOrdersAreRefused(stepType: GSLStepType, badOrder: Int) throws {
+        var replay = try #require(stepType.makeStepReplay())
+        let field = MultistepReplayProblems.chirp
+        var evaluations = 0
+        let y = try replay.replay(GSLReplayedStep(start: 0, stepSize: 0.01, index: 0, endState: [0, 0], order: 1),
+                                  from: Variable(try Tensor([[0.5, -1]])), field: field, parameters: [],
+                                  evaluations: &evaluations)
+        #expect(evaluations >= 2)
+        #expect(throws: ContinuousDepthError.self) {
+            _ = try replay.replay(GSLReplayedStep(start: 0.01, stepSize: 0.01, index: 1, endState: [0, 0], order: badOrder),
+                                  from: y, field: field, parameters: [], evaluations: &evaluations)
         }
     }
 
