@@ -5,7 +5,7 @@ import Testing
 @Suite("resode train --gradient")
 struct TrainGradientOptionTests {
     @Test("the chosen gradient method trains, is written to spec.json and counts backward evaluations",
-          arguments: [("dopri5", "adjoint"), ("rkck", "backprop"), ("tsit5", "checkpointed")])
+          arguments: [("dopri5", "adjoint"), ("rkck", "backprop"), ("tsit5", "checkpointed"), ("msadams", "backprop")])
     func gradientOptionIsUsed(_ solver: String, _ gradient: String) throws {
         let dir = try ResodeProcess.temporaryDirectory()
         defer { try? FileManager.default.removeItem(at: dir) }
