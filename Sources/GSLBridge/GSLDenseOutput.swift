@@ -14,12 +14,18 @@ public struct GSLDenseOutput: Equatable, Sendable {
     let derivatives: [Double]
     /// `n`.
     public let dimension: Int
+    /// The order of GSL's stepper on each step `[tₖ, tₖ₊₁]` (`N` values): the order
+    /// the accepted attempt used, which for the variable-order `msadams` and `msbdf`
+    /// changes along the solve (a multistep replay needs it; see
+    /// `ODECallbackContext.orderAtLastEvaluation` for how it is read).
+    public let stepOrders: [Int]
 
-    init(times: [Double], states: [Double], derivatives: [Double], dimension: Int) {
+    init(times: [Double], states: [Double], derivatives: [Double], dimension: Int, stepOrders: [Int]) {
         self.times = times
         self.states = states
         self.derivatives = derivatives
         self.dimension = dimension
+        self.stepOrders = stepOrders
     }
 
     /// The interval `[min(t₀, t_N), max(t₀, t_N)]` covered.

@@ -201,6 +201,7 @@ public final class GSLODESolver {
             weightedControl = control
         }
         self.weightedControl = weightedControl
+        context.stepper = UnsafePointer(driver.pointee.s)
         self.context = context
         self.system = systemPointer
         self.driver = driver
@@ -364,7 +365,8 @@ public final class GSLODESolver {
         if run.keepsKnots {
             let evolve = try evolution()
             run.recordKnot(state: state, derivative: UnsafeBufferPointer(start: evolve.pointee.dydt_out, count: dimension),
-                           startDerivative: UnsafeBufferPointer(start: evolve.pointee.dydt_in, count: dimension))
+                           startDerivative: UnsafeBufferPointer(start: evolve.pointee.dydt_in, count: dimension),
+                           order: context.orderAtLastEvaluation)
         }
         if let observer = run.observer {
             let evolve = try evolution()
@@ -427,6 +429,8 @@ public final class GSLODESolver {
         var knotTimes: [Double] = []
         var knotStates: [Double] = []
         var knotDerivatives: [Double] = []
+        /// The stepper's order on each accepted step (`GSLDenseOutput.stepOrders`).
+        var stepOrders: [Int] = []
 
         init(t: Double, direction: Double, initialStep: Double, keepsKnots: Bool, dimension: Int) {
             self.t = t
@@ -436,10 +440,11 @@ public final class GSLODESolver {
         }
 
         /// Appends `(t, y, f)`; the first knot's derivative is filled in from the
-        /// first step's `dydt_in` (`startDerivative`).
+        /// first step's `dydt_in` (`startDerivative`); `order` is the order of the step ending there.
         mutating func recordKnot(state: UnsafeMutableBufferPointer<Double>, derivative: UnsafeBufferPointer<Double>?,
-                                 startDerivative: UnsafeBufferPointer<Double>? = nil) {
+                                 startDerivative: UnsafeBufferPointer<Double>? = nil, order: Int? = nil) {
             guard keepsKnots else { return }
+            if let order { stepOrders.append(order) }
             if knotTimes.count == 1, knotDerivatives.isEmpty, let startDerivative {
                 knotDerivatives.append(contentsOf: startDerivative)
             }
@@ -454,10 +459,11 @@ public final class GSLODESolver {
             // back as it is: its derivative is never used, so none is evaluated.
             if knotTimes.count == 1 {
                 return GSLDenseOutput(times: knotTimes, states: knotStates,
-                                      derivatives: [Double](repeating: 0, count: dimension), dimension: dimension)
+                                      derivatives: [Double](repeating: 0, count: dimension), dimension: dimension,
+                                      stepOrders: [])
             }
             return GSLDenseOutput(times: knotTimes, states: knotStates, derivatives: knotDerivatives,
-                                  dimension: dimension)
+                                  dimension: dimension, stepOrders: stepOrders)
         }
     }
 

@@ -18,6 +18,14 @@ final class ODECallbackContext {
     var jacobianEvaluations = 0
     /// The most evaluations of `f` one solve may make (`nil`: no budget).
     var evaluationBudget: Int?
+    /// The driver's stepper, whose `gsl_odeiv2_step_order` each evaluation of `f` reads.
+    var stepper: UnsafePointer<gsl_odeiv2_step>?
+    /// The stepper's order when `f` was last evaluated. The last evaluation of an
+    /// accepted `gsl_odeiv2_evolve_apply` is `dydt_out` at the step's end, made
+    /// before a variable-order stepper (`msadams`, `msbdf`) picks the next order, so
+    /// after the step this is the order the accepted attempt used, rejected attempts
+    /// and order resets included (`gsl_odeiv2_step_order` after the step is the next order).
+    var orderAtLastEvaluation = 0
 
     init(system: GSLODESystem) {
         dimension = system.dimension
@@ -42,6 +50,7 @@ final class ODECallbackContext {
             return ODECallbackContext.badFunction
         }
         rightHandSideEvaluations += 1
+        if let stepper { orderAtLastEvaluation = Int(gsl_odeiv2_step_order(stepper)) }
         let output = UnsafeMutableBufferPointer(start: dydt, count: dimension)
         do {
             try rightHandSide(t, UnsafeBufferPointer(start: y, count: dimension), output)

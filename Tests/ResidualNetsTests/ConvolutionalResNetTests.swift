@@ -78,6 +78,18 @@ struct ConvolutionalResNetTests {
         #expect(padded == (try Tensor(shape: [1, 3, 1, 1], scalars: [0, 1, 0])))
     }
 
+    @Test("a spec with a step size h that is not finite and positive is refused, naming the field",
+          arguments: [0.0, -0.5, Double.nan, Double.infinity])
+    func badStepSizeIsRefused(h: Double) {
+        #expect {
+            try ConvolutionalResNetSpec(inputChannels: 1, height: 4, width: 4, classes: 2, blocksPerStage: 1,
+                                        widths: [2, 3], stepSize: h)
+        } throws: { error in
+            guard case let NetworkError.invalidField(name, _) = error else { return false }
+            return name == "h"
+        }
+    }
+
     @Test("weights are read back by name; a missing key is named")
     func weightsRoundTrip() throws {
         let spec = Self.tinySpecs[0]

@@ -5,7 +5,7 @@ import Testing
 @Suite("resode train --gradient")
 struct TrainGradientOptionTests {
     @Test("the chosen gradient method trains, is written to spec.json and counts backward evaluations",
-          arguments: [("dopri5", "adjoint"), ("rkck", "backprop"), ("tsit5", "checkpointed")])
+          arguments: [("dopri5", "adjoint"), ("rkck", "backprop"), ("tsit5", "checkpointed"), ("msadams", "backprop")])
     func gradientOptionIsUsed(_ solver: String, _ gradient: String) throws {
         let dir = try ResodeProcess.temporaryDirectory()
         defer { try? FileManager.default.removeItem(at: dir) }
@@ -33,7 +33,7 @@ struct TrainGradientOptionTests {
         #expect(unknown.status != 0)
         #expect(unknown.standardError.contains("gradient") && unknown.standardError.contains("magic"), "\(unknown.standardError)")
         let noReplay = try ResodeProcess.run(["train", "--model", "node", "--dataset", "moons", "--epochs", "1",
-                                              "--solver", "msbdf", "--gradient", "backprop",
+                                              "--solver", "rk4imp", "--gradient", "backprop",
                                               "--out", out])
         #expect(noReplay.status != 0)
         #expect(noReplay.standardError.contains("gradient") && noReplay.standardError.contains("adjoint"),

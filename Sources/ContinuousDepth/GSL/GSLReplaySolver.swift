@@ -10,14 +10,17 @@ import TensorCore
 ///    accepted step grid `t₀ < t₁ < … < t_N` (the dense output's knots).
 /// 2. Replay every step `[tₖ, tₖ₊₁]` on variables with the stepper's own method
 ///    (`GSLStepType.makeStepReplay`, a `GSLStepReplay`; the explicit steppers
-///    `rk2 rk4 rkf45 rkck rk8pd` by their tableau), so the autodiff differentiates
-///    the same discrete map:
+///    `rk2 rk4 rkf45 rkck rk8pd` by their tableau, the multistep `msadams` and
+///    `msbdf` by their Nordsieck history with GSL's order of each step,
+///    `NordsieckReplay`), so the autodiff differentiates the same discrete map:
 ///
 ///        xₖ₊₁ = Φ(tₖ, xₖ, hₖ; θ),   ∂ℓ/∂x₀, ∂ℓ/∂θ = exact derivatives of the discrete solution
 ///
 /// with the step sizes constants (as `BackpropThroughSolver` on the own solvers).
 /// The replayed states equal GSL's up to round-off (the same stages, summed in
-/// another order). Cost: the GSL solve plus one replayed solve on the tape
+/// another order); for the multistep steppers, whose implicit corrector the replay
+/// solves to round-off where GSL iterates to a fraction of the tolerance, up to
+/// GSL's iteration error (measured ≤ 2·rtol). Cost: the GSL solve plus one replayed solve on the tape
 /// (the replay's evaluations are in `acceptedEvaluations`, not in `statistics`).
 ///
 /// Steppers without a replay (`GSLStepType.replayable` lists those with one) throw
@@ -62,6 +65,10 @@ public struct GSLReplaySolver: DifferentiableODESolver {
         }
         // 2. The same steps on the tape.
         let grid = dense.times
+        guard dense.stepOrders.count == grid.count - 1 else {
+            throw ContinuousDepthError.invalidArgument(
+                "the GSL solve recorded \(dense.stepOrders.count) step orders for \(grid.count - 1) steps")
+        }
         var evaluations = 0
         var states: [Variable] = []
         states.reserveCapacity(forward.times.count)
@@ -76,7 +83,7 @@ public struct GSLReplaySolver: DifferentiableODESolver {
         emit(at: grid[0])
         for k in 1..<grid.count {
             let step = GSLReplayedStep(start: grid[k - 1], stepSize: grid[k] - grid[k - 1], index: k - 1,
-                                       endState: dense.state(atKnot: k))
+                                       endState: dense.state(atKnot: k), order: dense.stepOrders[k - 1])
             y = try replay.replay(step, from: y, field: field, parameters: theta, evaluations: &evaluations)
             guard y.value.isFinite else {
                 throw ContinuousDepthError.nonFinite(time: grid[k], statistics: forward.statistics)

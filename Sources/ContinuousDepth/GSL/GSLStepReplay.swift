@@ -12,6 +12,17 @@ public struct GSLReplayedStep: Sendable {
     /// GSL's state at `tₙ₊₁` (the replay's result differs from it by round-off, or
     /// for an iterative stepper by GSL's iteration error).
     public let endState: [Double]
+    /// The order of GSL's stepper on this step (`GSLDenseOutput.stepOrders`): fixed
+    /// for the one-step methods, chosen step by step by `msadams` and `msbdf`.
+    public let order: Int
+
+    public init(start: Double, stepSize: Double, index: Int, endState: [Double], order: Int) {
+        self.start = start
+        self.stepSize = stepSize
+        self.index = index
+        self.endState = endState
+        self.order = order
+    }
 }
 
 /// How `GSLReplaySolver` re-takes GSL's accepted steps on the tape: each step is

@@ -10,7 +10,8 @@ extension GSLStepType {
         case .rk2, .rk4, .rkf45, .rkck, .rk8pd: return nil
         case .rk1imp, .rk2imp, .rk4imp: return nil
         case .bsimp: return nil
-        case .msadams, .msbdf: return nil
+        case .msadams: return NordsieckReplay<AdamsNordsieckMethod>()
+        case .msbdf: return NordsieckReplay<BDFNordsieckMethod>()
         }
     }
 

@@ -10,12 +10,12 @@ import TensorCore
 /// The gradient method (`NeuralODEGradientMethod`) is the spec's `gradient`, else
 /// `NeuralODESolverChoice.defaultGradientMethod`; the continuous adjoint works with every
 /// solver, the checkpointed one with all but `kvaerno5` and `rodas4`, backprop with the own schemes
-/// (explicit, `kvaerno5` and `rodas4`) and GSL's explicit steppers:
+/// (explicit, `kvaerno5` and `rodas4`) and the replayable GSL steppers:
 /// - `.backprop`: the autodiff differentiates through the accepted steps — the own
 ///   schemes' on the tape (`rodas4`'s stages as linearized solves whose pullback takes
 ///   Hessian–vector products of `f`, `LinearizedSolveOperation`), GSL's replayed there
-///   (`GSLReplaySolver`; `rk2 rk4 rkf45 rkck rk8pd`); GSL's implicit and multistep
-///   steppers throw `invalidOption(name: "gradient")` naming the alternatives.
+///   (`GSLReplaySolver`; `GSLStepType.replayable`: `rk2 rk4 rkf45 rkck rk8pd msadams msbdf`);
+///   GSL's other implicit steppers throw `invalidOption(name: "gradient")` naming the alternatives.
 /// - `.adjoint`, `.checkpointed`: the forward solve is one opaque operation whose
 ///   pullback is the continuous adjoint (Chen et al. 2018) with the seminorm,
 ///   integrated backwards by the forward solver's own scheme at the same

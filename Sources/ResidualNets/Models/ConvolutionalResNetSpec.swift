@@ -72,7 +72,9 @@ public struct ConvolutionalResNetSpec: Equatable, Sendable {
         guard !widths.isEmpty, widths.allSatisfy({ $0 >= 1 }) else {
             throw NetworkError.invalidField(name: "widths", reason: "must be a non-empty list of positive channel counts, got \(widths)")
         }
-        guard stepSize.isFinite else { throw NetworkError.invalidField(name: "h", reason: "must be finite, got \(stepSize)") }
+        guard stepSize.isFinite, stepSize > 0 else {
+            throw NetworkError.invalidField(name: "h", reason: "must be finite and > 0, got \(stepSize)")
+        }
         if shortcut == .zeroPadding, zip(widths, widths.dropFirst()).contains(where: { $0 > $1 }) {
             throw NetworkError.invalidField(name: "shortcut", reason: "zero padding cannot reduce the channels \(widths)")
         }
