@@ -17,11 +17,11 @@ struct Rodas4BackpropTests {
         }
     }
 
-    /// `f(x; θ) = x·Aᵀ + MLP(x, t; θ)` with `A` of eigenvalues −1 and −1000 (stiff), `d = 2`, hidden 6;
+    /// `f(x; θ) = x·Aᵀ + MLP(x, t; θ)` with `A` of eigenvalues −1 and −1000 (stiff), `d = 2`, hidden 6 by default;
     /// a closure field, so `∂f/∂t` is the central difference in `t`.
-    static func field(weights: [Tensor]? = nil) throws -> ClosureVectorField {
+    static func field(weights: [Tensor]? = nil, hidden: Int = 6) throws -> ClosureVectorField {
         let linear = try StiffReferenceProblems.Linear(eigenvalues: [-1, -1000])
-        let mlp = try MLPField(dimension: 2, hidden: 6, usesTime: true)
+        let mlp = try MLPField(dimension: 2, hidden: hidden, usesTime: true)
         let initial = try NeuralVectorField(field: mlp, seed: 21)
         let parameters = try ParameterList(names: initial.parameters.names, values: weights ?? initial.parameters.values)
         return ClosureVectorField(dimension: 2, parameters: parameters) { x, t, theta in
@@ -91,10 +91,12 @@ struct Rodas4BackpropTests {
         }
     }
 
-    @Test("Adaptive steps at rtol = atol = 1e-8: gradients match central differences of the solve to 1e-6")
+    @Test("Adaptive steps at rtol = atol = 1e-7 (hidden 3): gradients match central differences of the solve to 1e-6")
     func adaptiveMatchesFiniteDifferences() throws {
-        let solver = try Rodas4Solver(relativeTolerance: 1e-8, absoluteTolerance: 1e-8)
-        try Self.checkAgainstFiniteDifferences(solver: solver, bound: 1e-6, step: 1e-6) { try Self.field(weights: $0) }
+        let solver = try Rodas4Solver(relativeTolerance: 1e-7, absoluteTolerance: 1e-7)
+        try Self.checkAgainstFiniteDifferences(solver: solver, bound: 1e-6, step: 1e-6) {
+            try Self.field(weights: $0, hidden: 3)
+        }
     }
 
     @Test("The recorded states equal the untracked solve's to round-off (1e-14), at every output time")
@@ -115,7 +117,7 @@ struct Rodas4BackpropTests {
     }
 
     /// The stiff adjoint's own error dominates the difference: measured against backprop at
-    /// rtol 1e-10, backprop's error is below 0.1·rtol and the adjoint's 20–200·rtol on this batch.
+    /// rtol 1e-9, backprop's error is below 0.1·rtol and the adjoint's 20–200·rtol on this batch.
     @Test("Backprop's error is at most rtol; it and the stiff adjoint (Kvaerno5 both ways) differ by at most 300·rtol, less at 1e-7 than at 1e-5")
     func agreesWithStiffAdjoint() throws {
         let field = try Self.field()
@@ -123,7 +125,7 @@ struct Rodas4BackpropTests {
             try Self.flatten(try BackpropThroughSolver(Rodas4Solver(options: options)).gradient(
                 of: field, initialState: Self.x0, from: 0, observationTimes: Self.times, loss: Self.loss))
         }
-        let reference = try backprop(try SolverOptions(relativeTolerance: 1e-10, absoluteTolerance: 1e-12))
+        let reference = try backprop(try SolverOptions(relativeTolerance: 1e-9, absoluteTolerance: 1e-11))
         var differences: [Double] = []
         for rtol in [1e-5, 1e-6, 1e-7] {
             let options = try SolverOptions(relativeTolerance: rtol, absoluteTolerance: 1e-2 * rtol)
