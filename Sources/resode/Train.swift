@@ -44,7 +44,7 @@ struct Train: ParsableCommand {
     @Option(parsing: .unconditional, help: "Neural ODE relative tolerance.") var rtol: Double = 1e-5
     @Option(parsing: .unconditional, help: "Neural ODE absolute tolerance.") var atol: Double = 1e-7
     @Option(parsing: .unconditional, help: "Neural ODE steps for fixed-step solvers.") var steps: Int = 10
-    @Option(help: "Neural ODE gradient: backprop | adjoint | checkpointed (default: backprop for own solvers, adjoint for GSL).")
+    @Option(help: "Neural ODE gradient: backprop | adjoint | checkpointed (default: backprop for own solvers, adjoint for GSL and rodas4).")
     var gradient: String?
     @Option(parsing: .unconditional, help: "Epochs.") var epochs: Int = 50
     @Option(parsing: .unconditional, help: "Mini-batch size.") var batchSize: Int = 32

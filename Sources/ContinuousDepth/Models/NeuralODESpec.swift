@@ -11,7 +11,7 @@ import TensorCore
 /// Only `model`, `dim` and `hidden` are required; `steps` is used by fixed-step solvers.
 /// `"gradient"`: `backprop | adjoint | checkpointed` (see `NeuralODEGradientMethod`);
 /// absent, the solver's default (`NeuralODESolverChoice.defaultGradientMethod`:
-/// backprop for the own schemes, adjoint for GSL).
+/// backprop for the own schemes, adjoint for GSL and `rodas4`).
 public struct NeuralODESpec: Equatable, Sendable {
     public var dimension: Int
     public var hidden: Int

@@ -28,7 +28,7 @@ import TensorCore
 ///
 /// Reference: Hairer & Wanner, *Solving ODEs II*, §IV.7 (Rosenbrock methods);
 /// Giles, *Collected matrix derivative results for forward and reverse mode
-/// algorithmic differentiation* (2008), §2.3 (the derivative of a linear solve);
+/// algorithmic differentiation* (2008), the results for the inverse and the linear solve;
 /// Pearlmutter, *Fast exact multiplication by the Hessian*, Neural Comput. 6 (1994).
 enum LinearizedSolveOperation {
     /// u = (I − s·J)⁻¹ r with J = ∂f/∂y at (t, y; θ); `factorization`, when given, is the LU of I − sJ at y's value (reused).
