@@ -86,8 +86,12 @@ struct GSLImplicitReplayTests {
         }
     }
 
-    @Test("The implicit steppers now have a replay: GSLStepType.replayable lists them")
-    func implicitSteppersAreReplayable() {
-        for stepType in [GSLStepType.rk1imp, .rk2imp, .rk4imp] { #expect(GSLStepType.replayable.contains(stepType)) }
+    @Test("The implicit steppers have a replay: GSLStepType.replayable lists them and a neural ODE block accepts backprop with them")
+    func implicitSteppersAreReplayable() throws {
+        for stepType in [GSLStepType.rk1imp, .rk2imp, .rk4imp] {
+            #expect(GSLStepType.replayable.contains(stepType))
+            let spec = try NeuralODESpec(dimension: 2, hidden: 4, solver: .gsl(stepType), gradient: .backprop)
+            _ = try NeuralODEBlock(spec: spec, seed: 1)
+        }
     }
 }
