@@ -1,5 +1,5 @@
 // SPDX-License-Identifier: GPL-3.0-or-later
-@testable import ContinuousDepth
+import ContinuousDepth
 import Foundation
 import GSLBridge
 import Testing
@@ -40,11 +40,17 @@ struct GSLImplicitReplayTests {
             let gsl = try GSLODESolver(system: Self.system, stepType: stepType, relativeTolerance: tolerance,
                                        absoluteTolerance: tolerance)
             let theirs = try gsl.step(at: t, from: y, by: h).state
-            var replay = try #require(stepType.makeStepReplay())
-            var evaluations = 0
-            let ours = try replay.replay(GSLReplayedStep(start: t, stepSize: h, index: 0, endState: theirs),
-                                         from: Variable(try Tensor(shape: [1, 2], scalars: y)), field: Self.field,
-                                         parameters: [], evaluations: &evaluations).value.scalars
+            // The replay GSLReplaySolver uses: its tableau, `substeps` steps of h/substeps.
+            let replay = try #require(stepType.makeStepReplay() as? ImplicitRungeKuttaReplay)
+            #expect(replay.substeps == 2)
+            var state = Variable(try Tensor(shape: [1, 2], scalars: y)), evaluations = 0
+            let substep = h / Double(replay.substeps)
+            for j in 0..<replay.substeps {
+                state = try ImplicitRungeKuttaStep.step(replay.tableau, field: Self.field, from: state,
+                                                        at: t + Double(j) * substep, by: substep, parameters: [],
+                                                        evaluations: &evaluations)
+            }
+            let ours = state.value.scalars
             let difference = zip(ours, theirs).map { abs($0 - $1) }.max() ?? .nan
             let errlev = tolerance + tolerance * (y.map(abs).max() ?? 0) * 1.1
             let bound = h * 1.5 * errlev
