@@ -127,7 +127,7 @@ struct GradientMethodsOnEverySolverTests {
     }
 
     @Test("GSL steppers without a replay refuse backprop with an error naming the gradient option",
-          arguments: [GSLStepType.rk4imp])
+          arguments: [GSLStepType.bsimp])
     func backpropRefusedWithoutReplay(stepType: GSLStepType) throws {
         let solver = GSLNeuralODESolver(stepType: stepType, relativeTolerance: 1e-6, absoluteTolerance: 1e-8)
         #expect {

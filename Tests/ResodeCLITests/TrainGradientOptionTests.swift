@@ -33,7 +33,7 @@ struct TrainGradientOptionTests {
         #expect(unknown.status != 0)
         #expect(unknown.standardError.contains("gradient") && unknown.standardError.contains("magic"), "\(unknown.standardError)")
         let noReplay = try ResodeProcess.run(["train", "--model", "node", "--dataset", "moons", "--epochs", "1",
-                                              "--solver", "rk4imp", "--gradient", "backprop",
+                                              "--solver", "bsimp", "--gradient", "backprop",
                                               "--out", out])
         #expect(noReplay.status != 0)
         #expect(noReplay.standardError.contains("gradient") && noReplay.standardError.contains("adjoint"),
