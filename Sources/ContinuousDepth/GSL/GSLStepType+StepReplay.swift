@@ -9,7 +9,7 @@ extension GSLStepType {
         switch self {
         case .rk2, .rk4, .rkf45, .rkck, .rk8pd: return nil
         case .rk1imp, .rk2imp, .rk4imp: return nil
-        case .bsimp: return nil
+        case .bsimp: return BaderDeuflhardReplay()
         case .msadams, .msbdf: return nil
         }
     }
