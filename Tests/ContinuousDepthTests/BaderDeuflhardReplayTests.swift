@@ -110,5 +110,42 @@ struct BaderDeuflhardReplayTests {
         #expect(difference <= 1e-8)
     }
 
+    /// The replay's gradient of one step, its solves either sharing one Jacobian variable
+    /// (`BaderDeuflhardReplay`) or each a `LinearizedSolveOperation` with its own
+    /// Hessian–vector product: the same derivative, summed in another order.
+    @Test("one replayed step differentiates like the same step built from LinearizedSolveOperation, to 1e-12")
+    func sharedJacobianMatchesLinearizedSolves() throws {
+        let field = try BaderDeuflhardStepTests.field()
+        let x = BaderDeuflhardStepTests.x
+        let (t, h) = (0.3, 0.4)
+        let cotangent = try Tensor(shape: x.shape, scalars: (0..<x.count).map { cos(Double($0)) })
+        func gradient(_ step: ([Variable]) throws -> Variable) throws -> [Tensor] {
+            try valueWithGradient(at: [x] + field.parameters.values) { inputs in
+                try (Variable(cotangent) * step(inputs)).sum()
+            }.gradients
+        }
+        var evaluations = 0
+        let shared = try gradient { inputs in
+            var replay = BaderDeuflhardReplay()
+            return try replay.replay(GSLReplayedStep(start: t, stepSize: h, index: 0, endState: []), from: inputs[0],
+                                     field: field, parameters: Array(inputs[1...]), evaluations: &evaluations)
+        }
+        let separate = try gradient { inputs in
+            let y = inputs[0], theta = Array(inputs[1...])
+            let jacobian = try BlockDiagonalJacobian(of: field, at: y.value, time: t, parameters: theta.map(\.value))
+            let counts = BaderDeuflhardExtrapolation.substepCounts
+            return try BaderDeuflhardStep.apply(from: y, at: t, by: h, field: field, parameters: theta, solve: { r, k in
+                let s = h / Double(counts[k])
+                return try LinearizedSolveOperation.record(r, scale: s, jacobianAt: y, time: t, field: field, parameters: theta,
+                                                           factorization: try jacobian.factorIterationMatrix(scale: s))
+            }, evaluations: &evaluations)
+        }
+        for (k, (a, b)) in zip(shared, separate).enumerated() {
+            let difference = try a.relativeDifference(to: b)
+            print("input \(k): shared Jacobian vs linearized solves \(difference)")
+            #expect(difference <= 1e-12, "input \(k)")
+        }
+    }
+
     func flatten(_ g: ODEGradient) throws -> Tensor { try GradientTestProblem.flatten(g) }
 }

@@ -10,14 +10,15 @@ import TensorCore
 ///    accepted step grid `t₀ < t₁ < … < t_N` (the dense output's knots).
 /// 2. Replay every step `[tₖ, tₖ₊₁]` on variables with the stepper's own method
 ///    (`GSLStepType.makeStepReplay`, a `GSLStepReplay`; the explicit steppers
-///    `rk2 rk4 rkf45 rkck rk8pd` by their tableau), so the autodiff differentiates
+///    `rk2 rk4 rkf45 rkck rk8pd` by their tableau, `bsimp` by its Bader–Deuflhard
+///    sweeps and extrapolation, `BaderDeuflhardReplay`), so the autodiff differentiates
 ///    the same discrete map:
 ///
 ///        xₖ₊₁ = Φ(tₖ, xₖ, hₖ; θ),   ∂ℓ/∂x₀, ∂ℓ/∂θ = exact derivatives of the discrete solution
 ///
 /// with the step sizes constants (as `BackpropThroughSolver` on the own solvers).
-/// The replayed states equal GSL's up to round-off (the same stages, summed in
-/// another order). Cost: the GSL solve plus one replayed solve on the tape
+/// The replayed states equal GSL's up to round-off (the same stages or linear
+/// solves, summed in another order). Cost: the GSL solve plus one replayed solve on the tape
 /// (the replay's evaluations are in `acceptedEvaluations`, not in `statistics`).
 ///
 /// Steppers without a replay (`GSLStepType.replayable` lists those with one) throw

@@ -9,10 +9,10 @@ import TensorCore
 ///
 /// The gradient method (`NeuralODEGradientMethod`) is the spec's `gradient`, else
 /// `NeuralODESolverChoice.defaultGradientMethod`; the continuous adjoint works with every
-/// solver, the checkpointed one with all but `kvaerno5` and `rodas4`, backprop with the explicit ones and `kvaerno5`:
+/// solver, the checkpointed one with all but `kvaerno5` and `rodas4`, backprop with the explicit ones, `kvaerno5` and `bsimp`:
 /// - `.backprop`: the autodiff differentiates through the accepted steps — the own
-///   schemes' on the tape, GSL's replayed there (`GSLReplaySolver`; `rk2 rk4 rkf45
-///   rkck rk8pd`); GSL's implicit and multistep steppers and `rodas4` throw
+///   schemes' on the tape, GSL's replayed there (`GSLReplaySolver`; `GSLStepType.replayable`:
+///   `rk2 rk4 rkf45 rkck rk8pd bsimp`); GSL's other steppers and `rodas4` throw
 ///   `invalidOption(name: "gradient")` naming the alternatives.
 /// - `.adjoint`, `.checkpointed`: the forward solve is one opaque operation whose
 ///   pullback is the continuous adjoint (Chen et al. 2018) with the seminorm,

@@ -97,7 +97,7 @@ extension NeuralODESolverChoice {
     /// The gradient method used when none is named: `.backprop` for the own schemes
     /// (exact gradient of the discrete solution, memory growing with the steps),
     /// `.adjoint` for GSL (GSL's steps are not on the tape; its backprop replays them,
-    /// and exists for `rk2 rk4 rkf45 rkck rk8pd` only).
+    /// and exists for `GSLStepType.replayable`: `rk2 rk4 rkf45 rkck rk8pd bsimp`).
     public var defaultGradientMethod: NeuralODEGradientMethod {
         if case .gsl = self { return .adjoint }
         if self == .rodas4 { return .adjoint }  // backprop through a Rosenbrock step needs ∂J/∂x
@@ -107,8 +107,8 @@ extension NeuralODESolverChoice {
 
 /// How a neural ODE's gradient is computed. The continuous adjoint works with every solver,
 /// the checkpointed adjoint with all but `kvaerno5` and `rodas4`; backprop with the own schemes,
-/// `kvaerno5` and GSL's explicit steppers, whose steps it replays (`rk2 rk4 rkf45 rkck rk8pd`),
-/// not with GSL's implicit and multistep ones or `rodas4`.
+/// `kvaerno5` and the GSL steppers whose steps it replays (`GSLStepType.replayable`:
+/// `rk2 rk4 rkf45 rkck rk8pd bsimp`), not with GSL's other ones or `rodas4`.
 public enum NeuralODEGradientMethod: String, Sendable, CaseIterable {
     /// Backpropagation through the solver's accepted steps (discretise, then optimise):
     /// the own schemes on the tape, GSL's steps replayed there (`GSLReplaySolver`).
