@@ -92,6 +92,7 @@ struct BaderDeuflhardStepTests {
     /// Bound: the sweeps round each of up to 50 substeps at O(ε|y|) and the weights
     /// amplify by Σ|wₖ| ≈ 5.1; GSL's dense LU and Neville recursion round differently
     /// from the block LU and the weighted sum. Measured ≤ 8.6e-16; bound 1e-14 ≈ 9·Σ|w|·ε.
+    /// The comparison resolves the `∂f/∂t` term too: leaving it out costs 3.4e-9 at h = 1.5.
     @Test("one rebuilt step equals GSL's bsimp step to 1e-14 (relative to max|y|), six sweeps do not",
           arguments: [0.05, 0.4, 1.5])
     func rebuiltStepEqualsGSL(stepSize h: Double) throws {
