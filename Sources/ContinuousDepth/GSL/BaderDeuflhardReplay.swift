@@ -32,7 +32,12 @@ public struct BaderDeuflhardReplay: GSLStepReplay {
 
     public mutating func replay<Field: VectorField>(_ step: GSLReplayedStep, from y: Variable, field: Field,
                                                     parameters theta: [Variable], evaluations: inout Int) throws -> Variable {
-        let t = step.start, h = step.stepSize
+        try Self.step(from: y, at: step.start, by: step.stepSize, field: field, parameters: theta, evaluations: &evaluations)
+    }
+
+    /// `yₙ₊₁ = Φ(t, y, h; θ)` on the tape.
+    static func step<Field: VectorField>(from y: Variable, at t: Double, by h: Double, field: Field,
+                                         parameters theta: [Variable], evaluations: inout Int) throws -> Variable {
         let (blocks, jacobian) = try JacobianBlocksOperation.record(field, at: y, time: t, parameters: theta)
         let scales = BaderDeuflhardExtrapolation.substepCounts.map { h / Double($0) }
         let factorizations = try scales.map { try jacobian.factorIterationMatrix(scale: $0) }

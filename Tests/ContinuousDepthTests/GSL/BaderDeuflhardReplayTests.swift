@@ -130,9 +130,8 @@ struct BaderDeuflhardReplayTests {
         }
         var evaluations = 0
         let shared = try gradient { inputs in
-            var replay = BaderDeuflhardReplay()
-            return try replay.replay(GSLReplayedStep(start: t, stepSize: h, index: 0, endState: []), from: inputs[0],
-                                     field: field, parameters: Array(inputs[1...]), evaluations: &evaluations)
+            try BaderDeuflhardReplay.step(from: inputs[0], at: t, by: h, field: field, parameters: Array(inputs[1...]),
+                                          evaluations: &evaluations)
         }
         let separate = try gradient { inputs in
             let y = inputs[0], theta = Array(inputs[1...])
