@@ -150,5 +150,26 @@ struct BaderDeuflhardReplayTests {
         }
     }
 
+    @Test("backwards in time (t₁ < t₀, negative steps) the replayed solve equals GSL's to steps·1e-14")
+    func replayedSolveBackwardsEqualsGSL() throws {
+        let field = try BaderDeuflhardStepTests.field()
+        let x = BaderDeuflhardStepTests.x
+        let solver = GSLNeuralODESolver(stepType: .bsimp, relativeTolerance: 1e-6, absoluteTolerance: 1e-8,
+                                        initialStepSize: 1e-3)
+        let replayed = try GSLReplaySolver(solver).solve(field, initialState: Variable(x),
+                                                         parameters: field.parameters.values.map { Variable($0) },
+                                                         from: 1, to: -0.5, saving: .times([-0.5]), events: [],
+                                                         keepingDenseOutput: false)
+        var stepping = solver
+        stepping.outputMode = .steppingOntoOutputTimes
+        let gsl = try stepping.solve(field, initialState: x, from: 1, to: -0.5, saving: .times([-0.5]), events: [],
+                                     keepingDenseOutput: false)
+        let steps = replayed.statistics.acceptedSteps
+        let difference = try replayed.states[0].value.relativeDifference(to: gsl.states[0])
+        print("bsimp replay backwards over \(steps) steps: relative difference to GSL \(difference)")
+        #expect(steps >= 3)
+        #expect(difference <= Double(steps) * 1e-14)
+    }
+
     func flatten(_ g: ODEGradient) throws -> Tensor { try GradientTestProblem.flatten(g) }
 }
