@@ -11,7 +11,7 @@ extension GSLStepType {
         case .rk1imp: return ImplicitRungeKuttaReplay(tableau: .implicitEuler, substeps: 2)
         case .rk2imp: return ImplicitRungeKuttaReplay(tableau: .implicitMidpoint, substeps: 2)
         case .rk4imp: return ImplicitRungeKuttaReplay(tableau: .gaussLegendre4, substeps: 2)
-        case .bsimp: return nil
+        case .bsimp: return BaderDeuflhardReplay()
         case .msadams: return NordsieckReplay<AdamsNordsieckMethod>()
         case .msbdf: return NordsieckReplay<BDFNordsieckMethod>()
         }

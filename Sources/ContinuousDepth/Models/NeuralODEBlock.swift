@@ -13,8 +13,8 @@ import TensorCore
 /// ones, `kvaerno5` and the replayable GSL steppers:
 /// - `.backprop`: the autodiff differentiates through the accepted steps — the own
 ///   schemes' on the tape, GSL's replayed there (`GSLReplaySolver`; `GSLStepType.replayable`:
-///   `rk2 rk4 rkf45 rkck rk8pd rk1imp rk2imp rk4imp msadams msbdf`); GSL's `bsimp` and `rodas4`
-///   throw `invalidOption(name: "gradient")` naming the alternatives.
+///   `rk2 rk4 rkf45 rkck rk8pd rk1imp rk2imp rk4imp bsimp msadams msbdf`); `rodas4`
+///   throws `invalidOption(name: "gradient")` naming the alternatives.
 /// - `.adjoint`, `.checkpointed`: the forward solve is one opaque operation whose
 ///   pullback is the continuous adjoint (Chen et al. 2018) with the seminorm,
 ///   integrated backwards by the forward solver's own scheme at the same

@@ -97,7 +97,7 @@ extension NeuralODESolverChoice {
     /// The gradient method used when none is named: `.backprop` for the own schemes
     /// (exact gradient of the discrete solution, memory growing with the steps),
     /// `.adjoint` for GSL (GSL's steps are not on the tape; its backprop replays them,
-    /// and exists for `GSLStepType.replayable`: `rk2 rk4 rkf45 rkck rk8pd rk1imp rk2imp rk4imp msadams msbdf`).
+    /// and exists for `GSLStepType.replayable`: `rk2 rk4 rkf45 rkck rk8pd rk1imp rk2imp rk4imp bsimp msadams msbdf`).
     public var defaultGradientMethod: NeuralODEGradientMethod {
         if case .gsl = self { return .adjoint }
         if self == .rodas4 { return .adjoint }  // backprop through a Rosenbrock step needs ∂J/∂x
@@ -108,7 +108,7 @@ extension NeuralODESolverChoice {
 /// How a neural ODE's gradient is computed. The continuous adjoint works with every solver,
 /// the checkpointed adjoint with all but `kvaerno5` and `rodas4`; backprop with the own schemes,
 /// `kvaerno5` and the GSL steppers whose steps it replays (`GSLStepType.replayable`:
-/// `rk2 rk4 rkf45 rkck rk8pd rk1imp rk2imp rk4imp msadams msbdf`), not with GSL's `bsimp` or `rodas4`.
+/// `rk2 rk4 rkf45 rkck rk8pd rk1imp rk2imp rk4imp bsimp msadams msbdf`), not with `rodas4`.
 public enum NeuralODEGradientMethod: String, Sendable, CaseIterable {
     /// Backpropagation through the solver's accepted steps (discretise, then optimise):
     /// the own schemes on the tape, GSL's steps replayed there (`GSLReplaySolver`).
