@@ -22,13 +22,18 @@ public enum ContinuousDepthError: Error, Equatable, Sendable, CustomStringConver
     case evaluationBudgetExhausted(maximumEvaluations: Int, time: Double, statistics: SolverStatistics)
     /// Event function `index` returned NaN or an infinity at `time`.
     case eventFunctionNotFinite(index: Int, time: Double, statistics: SolverStatistics)
+    /// The implicit stage equations of the step from `time` with step `stepSize` had no
+    /// solution that Newton's method could reach within its iteration limit (a step too
+    /// large for the problem, or stage equations without a real solution).
+    case stageEquationsDidNotConverge(time: Double, stepSize: Double, statistics: SolverStatistics)
 
     /// The cost of the work done before a solve failed; `nil` for bad input.
     public var statistics: SolverStatistics? {
         switch self {
         case .invalidArgument, .invalidOption: return nil
         case let .nonFinite(_, s), let .stepSizeTooSmall(_, _, s), let .tooManySteps(_, _, s),
-             let .evaluationBudgetExhausted(_, _, s), let .eventFunctionNotFinite(_, _, s):
+             let .evaluationBudgetExhausted(_, _, s), let .eventFunctionNotFinite(_, _, s),
+             let .stageEquationsDidNotConverge(_, _, s):
             return s
         }
     }
@@ -38,7 +43,8 @@ public enum ContinuousDepthError: Error, Equatable, Sendable, CustomStringConver
         switch self {
         case .invalidArgument, .invalidOption: return nil
         case let .nonFinite(t, _), let .stepSizeTooSmall(t, _, _), let .tooManySteps(_, t, _),
-             let .evaluationBudgetExhausted(_, t, _), let .eventFunctionNotFinite(_, t, _):
+             let .evaluationBudgetExhausted(_, t, _), let .eventFunctionNotFinite(_, t, _),
+             let .stageEquationsDidNotConverge(t, _, _):
             return t
         }
     }
@@ -55,6 +61,9 @@ public enum ContinuousDepthError: Error, Equatable, Sendable, CustomStringConver
             return "the budget of \(n) evaluations of f is exhausted; stopped at t = \(t) (\(s))"
         case let .eventFunctionNotFinite(index, t, s):
             return "event function \(index) returned NaN or an infinity at t = \(t) (\(s))"
+        case let .stageEquationsDidNotConverge(t, h, s):
+            return "the implicit stage equations of the step from t = \(t) with h = \(h) did not converge (\(s)); "
+                + "take smaller steps (a tighter tolerance or a smaller maximum step)"
         }
     }
 }

@@ -50,14 +50,17 @@ struct ConvolutionalODENetTests {
     }
 
     /// The two adjoints integrate the same backward ODE differently (continuous vs from checkpoints) and agree
-    /// closely. Backprop through dopri5 differentiates the discrete solution; on this small, ReLU field with
-    /// near-degenerate group norms (4 values per group) it differs from both by 0.1–1 %, which this test bounds
-    /// but does not explain (see the branch report).
-    @Test("the continuous adjoint agrees with the checkpointed adjoint to 1e-3, and with backprop through dopri5 to 2%")
+    /// closely. Backprop through dopri5 or through GSL rkck's replayed steps differentiates the discrete
+    /// solution with the step sizes held fixed, while the adaptive steps move with the inputs; on this small
+    /// ReLU field with near-degenerate group norms (4 values per group; one evaluation's derivative is ~100)
+    /// that difference is 0.1–1 %, which this test bounds. (Frozen-grid gradients match central
+    /// differences to 1e-8 on fixed steps, `backpropGradientMatchesFiniteDifferences`; at rtol 1e-3 the
+    /// step-size sensitivity alone moves a directional derivative by 8 %, measured.)
+    @Test("the continuous adjoint agrees with the checkpointed adjoint to 1e-3, and with backprop through dopri5 and GSL rkck to 2%")
     func adjointsAgree() throws {
-        func gradient(_ m: NeuralODEGradientMethod) throws -> [Tensor] {
-            let net = try ConvolutionalODENet(inputChannels: 1, height: 16, width: 16, classes: 3, channels: 2, gradientMethod: m,
-                                              relativeTolerance: 1e-8, absoluteTolerance: 1e-8, seed: 5)
+        func gradient(_ m: NeuralODEGradientMethod, _ solver: NeuralODESolverChoice = .dormandPrince54) throws -> [Tensor] {
+            let net = try ConvolutionalODENet(inputChannels: 1, height: 16, width: 16, classes: 3, channels: 2, solver: solver,
+                                              gradientMethod: m, relativeTolerance: 1e-8, absoluteTolerance: 1e-8, seed: 5)
             var rng = SeededGenerator(seed: 6)
             let x = try Tensor.randomNormal([2, 256], using: &rng)
             return try valueWithGradient(at: [x] + net.parameters.values) { v in
@@ -65,9 +68,11 @@ struct ConvolutionalODENetTests {
             }.gradients
         }
         let (backprop, adjoint, checkpointed) = (try gradient(.backprop), try gradient(.adjoint), try gradient(.checkpointed))
+        let gslBackprop = try gradient(.backprop, .gsl(.rkck))
         for k in backprop.indices where backprop[k].maxNorm() > 1e-12 {  // the biases before a norm have gradient 0
             #expect(try adjoint[k].relativeDifference(to: checkpointed[k]) <= 1e-3, "\(k)")
             #expect(try adjoint[k].relativeDifference(to: backprop[k]) <= 2e-2, "\(k)")
+            #expect(try adjoint[k].relativeDifference(to: gslBackprop[k]) <= 2e-2, "GSL rkck backprop \(k)")
         }
     }
 }

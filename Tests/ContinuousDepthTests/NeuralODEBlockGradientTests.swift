@@ -21,7 +21,7 @@ func specGradientField() throws {
 }
 
 @Test("Through NeuralODEBlock every gradient method gives the gradient of the others within 100·rtol",
-      arguments: ["dopri5", "tsit5", "rk4-fixed", "rkck"])
+      arguments: ["dopri5", "tsit5", "rk4-fixed", "rkck", "bsimp"])
 func blockGradientMethodsAgree(solver: String) throws {
     let rtol = 1e-7
     var generator = SeededGenerator(seed: 7)

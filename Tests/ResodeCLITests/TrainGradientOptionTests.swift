@@ -23,7 +23,7 @@ struct TrainGradientOptionTests {
         #expect((Double(row[column]) ?? 0) > 0)
     }
 
-    @Test("an unknown gradient, and backprop through a GSL stepper without a replay, are refused by name")
+    @Test("an unknown gradient is refused by name")
     func badGradientIsNamed() throws {
         let dir = try ResodeProcess.temporaryDirectory()
         defer { try? FileManager.default.removeItem(at: dir) }
@@ -32,11 +32,5 @@ struct TrainGradientOptionTests {
                                              "--gradient", "magic", "--out", out])
         #expect(unknown.status != 0)
         #expect(unknown.standardError.contains("gradient") && unknown.standardError.contains("magic"), "\(unknown.standardError)")
-        let noReplay = try ResodeProcess.run(["train", "--model", "node", "--dataset", "moons", "--epochs", "1",
-                                              "--solver", "rk4imp", "--gradient", "backprop",
-                                              "--out", out])
-        #expect(noReplay.status != 0)
-        #expect(noReplay.standardError.contains("gradient") && noReplay.standardError.contains("adjoint"),
-                "\(noReplay.standardError)")
     }
 }

@@ -104,11 +104,15 @@ public struct BatchODESystem: Sendable {
         if let timeDifferentiableField {
             return try timeDifferentiableField.partialTimeDerivative(at: x, time: t)
         }
-        let delta = 1e-5 * max(1, abs(t))
+        let delta = Self.timeDifferenceStep(at: t)
         let later = try field(Variable(x), time: t + delta, parameters: constantParameters()).value
         let earlier = try field(Variable(x), time: t - delta, parameters: constantParameters()).value
         return try later.adding(earlier, scaledBy: -1) / (2 * delta)
     }
+
+    /// `δ = 10⁻⁵·max(1, |t|)`, the step of the central difference in `t` (also
+    /// recorded on the tape by `BaderDeuflhardStep`, so that `bsimp`'s replay uses GSL's `∂f/∂t`).
+    static func timeDifferenceStep(at t: Double) -> Double { 1e-5 * max(1, abs(t)) }
 
     /// The system in GSL's in-place form; the Jacobian is always supplied, so
     /// every step type can use it.

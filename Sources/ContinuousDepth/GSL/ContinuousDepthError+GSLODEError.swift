@@ -49,6 +49,8 @@ extension ContinuousDepthError {
         case let .evaluationBudgetExhausted(n, t, s):
             return .evaluationBudgetExhausted(maximumEvaluations: budget ?? n, time: t, statistics: s + extra)
         case let .eventFunctionNotFinite(i, t, s): return .eventFunctionNotFinite(index: i, time: t, statistics: s + extra)
+        case let .stageEquationsDidNotConverge(t, h, s):
+            return .stageEquationsDidNotConverge(time: t, stepSize: h, statistics: s + extra)
         }
     }
 }

@@ -12,15 +12,18 @@ import TensorCore
 ///    (`GSLStepType.makeStepReplay`, a `GSLStepReplay`; the explicit steppers
 ///    `rk2 rk4 rkf45 rkck rk8pd` by their tableau, the multistep `msadams` and
 ///    `msbdf` by their Nordsieck history with GSL's order of each step,
-///    `NordsieckReplay`), so the autodiff differentiates the same discrete map:
+///    `NordsieckReplay`, the implicit `rk1imp rk2imp rk4imp` by `ImplicitRungeKuttaReplay`, `bsimp` by
+///    its Bader–Deuflhard sweeps and extrapolation, `BaderDeuflhardReplay`),
+///    so the autodiff differentiates the same discrete map:
 ///
 ///        xₖ₊₁ = Φ(tₖ, xₖ, hₖ; θ),   ∂ℓ/∂x₀, ∂ℓ/∂θ = exact derivatives of the discrete solution
 ///
 /// with the step sizes constants (as `BackpropThroughSolver` on the own solvers).
-/// The replayed states equal GSL's up to round-off (the same stages, summed in
-/// another order); for the multistep steppers, whose implicit corrector the replay
-/// solves to round-off where GSL iterates to a fraction of the tolerance, up to
-/// GSL's iteration error (measured ≤ 2·rtol). Cost: the GSL solve plus one replayed solve on the tape
+/// The replayed states equal GSL's up to round-off (the same stages or linear
+/// solves, summed in another order); for the multistep and implicit Runge–Kutta steppers, whose implicit
+/// equations the replay solves to round-off where GSL iterates to a fraction of the
+/// tolerance, up to GSL's iteration error (measured ≤ 2·rtol for the multistep ones,
+/// ≤ 1e-10 at tol 1e-6 for rk1imp/rk2imp/rk4imp). Cost: the GSL solve plus one replayed solve on the tape
 /// (the replay's evaluations are in `acceptedEvaluations`, not in `statistics`).
 ///
 /// Steppers without a replay (`GSLStepType.replayable` lists those with one) throw

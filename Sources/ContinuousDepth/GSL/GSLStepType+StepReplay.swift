@@ -8,8 +8,10 @@ extension GSLStepType {
         if let (tableau, substeps) = replayTableau { return ExplicitTableauReplay(tableau: tableau, substeps: substeps) }
         switch self {
         case .rk2, .rk4, .rkf45, .rkck, .rk8pd: return nil
-        case .rk1imp, .rk2imp, .rk4imp: return nil
-        case .bsimp: return nil
+        case .rk1imp: return ImplicitRungeKuttaReplay(tableau: .implicitEuler, substeps: 2)
+        case .rk2imp: return ImplicitRungeKuttaReplay(tableau: .implicitMidpoint, substeps: 2)
+        case .rk4imp: return ImplicitRungeKuttaReplay(tableau: .gaussLegendre4, substeps: 2)
+        case .bsimp: return BaderDeuflhardReplay()
         case .msadams: return NordsieckReplay<AdamsNordsieckMethod>()
         case .msbdf: return NordsieckReplay<BDFNordsieckMethod>()
         }

@@ -9,8 +9,10 @@ import TensorCore
 ///     ODE block: x(t1) of dx/dt = f(x, t) with the `ConvolutionalVectorField` f, x(0) = stem output
 ///     head:      GN → ReLU → global average pooling → linear C → classes
 /// The block is solved by the solver framework with any `NeuralODESolverChoice` and
-/// gradient method: `.backprop` through the own solvers' steps, `.adjoint` (the
-/// continuous adjoint, backwards with GSL's rkf45) or `.checkpointed`.
+/// gradient method: `.backprop` through the own solvers' steps or through GSL's
+/// steps replayed on the tape (`GSLReplaySolver`, the steppers in
+/// `GSLStepType.replayable`), `.adjoint` (the continuous adjoint, backwards with
+/// GSL's rkf45) or `.checkpointed`.
 /// Parameter names: `stem.…`, `f.…` (the field's), `head.norm.…`, `fc.…`.
 public struct ConvolutionalODENet: DifferentiableModel {
     public let channels: Int
@@ -29,7 +31,8 @@ public struct ConvolutionalODENet: DifferentiableModel {
     let field: ConvolutionalVectorField
     let head: SequentialLayers
 
-    /// - Throws: `ContinuousDepthError.invalidArgument` when `.backprop` is asked of a GSL solver, or
+    /// - Throws: `ContinuousDepthError.invalidOption(name: "gradient")` when `.backprop` is asked of a
+    ///   GSL stepper without a replay (`GSLStepType.replayable`); `.invalidArgument`
     ///   for an image smaller than 4×4 or not divisible by 4; `TensorError` for bad channel counts.
     /// - Parameters:
     ///   - inputChannels: the channels of the input images `[N, C, H, W]`.
@@ -54,8 +57,11 @@ public struct ConvolutionalODENet: DifferentiableModel {
         }
         let method: NeuralODEGradientMethod
         if case .gsl = solver { method = gradientMethod ?? .adjoint } else { method = gradientMethod ?? .backprop }
-        if case .gsl(let type) = solver, method == .backprop {
-            throw ContinuousDepthError.invalidArgument("backprop through the solver needs an own solver; GSL's \(type.rawValue) takes the adjoint")
+        if case .gsl(let type) = solver, method == .backprop, type.makeStepReplay() == nil {
+            let replayable: String = GSLStepType.replayable.map(\.rawValue).joined(separator: ", ")
+            throw ContinuousDepthError.invalidOption(
+                name: "gradient", reason: "backprop through GSL's \(type.rawValue) is not available (GSL backprop replays "
+                    + replayable + "); use 'adjoint' or 'checkpointed'")
         }
         var g = SeededGenerator(seed: seed)
         let groups = groups ?? Swift.min(32, channels)
@@ -117,6 +123,14 @@ public struct ConvolutionalODENet: DifferentiableModel {
         if case .gsl(let type) = solver {
             let gsl = try GSLNeuralODESolver(stepType: type, relativeTolerance: relativeTolerance, absoluteTolerance: absoluteTolerance)
                 .estimatingInitialStep(for: field, initialState: x.value, from: 0, to: endTime)
+            if tracked, gradientMethod == .backprop {
+                let replayed = try GSLReplaySolver(gsl).solve(field, initialState: x, parameters: theta, from: 0, to: endTime,
+                                                              saving: .times([endTime]))
+                counter.addForward(replayed.statistics.functionEvaluations)
+                counter.addBackward(replayed.acceptedEvaluations)
+                guard let y = replayed.finalState else { throw ContinuousDepthError.invalidArgument("the solve returned no state") }
+                return y
+            }
             let trajectory = try gsl.solve(field, initialState: x.value, from: 0, to: endTime)
             counter.addForward(trajectory.statistics.functionEvaluations)
             return try tracked ? adjointOperation(x, theta, field, trajectory) : Variable(trajectory.states[trajectory.states.count - 1])

@@ -14,8 +14,8 @@ import TensorCore
 /// - `.backprop`: the autodiff differentiates through the accepted steps — the own
 ///   schemes' on the tape (`rodas4`'s stages as linearized solves whose pullback takes
 ///   Hessian–vector products of `f`, `LinearizedSolveOperation`), GSL's replayed there
-///   (`GSLReplaySolver`; `GSLStepType.replayable`: `rk2 rk4 rkf45 rkck rk8pd msadams msbdf`);
-///   GSL's other implicit steppers throw `invalidOption(name: "gradient")` naming the alternatives.
+///   (`GSLReplaySolver`; `GSLStepType.replayable`:
+///   `rk2 rk4 rkf45 rkck rk8pd rk1imp rk2imp rk4imp bsimp msadams msbdf`).
 /// - `.adjoint`, `.checkpointed`: the forward solve is one opaque operation whose
 ///   pullback is the continuous adjoint (Chen et al. 2018) with the seminorm,
 ///   integrated backwards by the forward solver's own scheme at the same
