@@ -9,7 +9,7 @@ import TensorCore
 ///
 /// The gradient method (`NeuralODEGradientMethod`) is the spec's `gradient`, else
 /// `NeuralODESolverChoice.defaultGradientMethod`; the continuous adjoint works with every
-/// solver, the checkpointed one with all but `kvaerno5` and `rodas4`, backprop with the explicit ones and `kvaerno5`:
+/// solver, the checkpointed one too, backprop with the explicit ones and `kvaerno5`:
 /// - `.backprop`: the autodiff differentiates through the accepted steps — the own
 ///   schemes' on the tape, GSL's replayed there (`GSLReplaySolver`; `rk2 rk4 rkf45
 ///   rkck rk8pd`); GSL's implicit and multistep steppers and `rodas4` throw
@@ -18,7 +18,9 @@ import TensorCore
 ///   pullback is the continuous adjoint (Chen et al. 2018) with the seminorm,
 ///   integrated backwards by the forward solver's own scheme at the same
 ///   tolerances (an own embedded pair, the same fixed-step scheme and step count,
-///   or the GSL stepper; `rkf45` for GSL steppers that need a Jacobian).
+///   or the GSL stepper; `rkf45` for GSL steppers that need a Jacobian); for `kvaerno5`
+///   and `rodas4` Kvaerno5 both ways, `x` read off a forward dense output
+///   (`StiffAdjoint`; `.checkpointed`: one checkpoint interval's, `CheckpointedStiffAdjoint`).
 ///
 /// A tied Euler ResNet of depth L is this block with `solver = euler`, `steps = L`.
 /// Reference: Chen, Rubanova, Bettencourt & Duvenaud, "Neural ordinary differential
@@ -71,13 +73,6 @@ public struct NeuralODEBlock: DifferentiableModel {
                 name: "gradient",
                 reason: "backprop through rodas4 would need second derivatives of f; use kvaerno5 (backprop by the "
                     + "implicit-function rule) or 'adjoint'")
-        }
-        if NeuralODESolverChoice.implicitSchemes.contains(spec.solver), method == .checkpointed {
-            throw ContinuousDepthError.invalidOption(
-                name: "gradient",
-                reason: "the checkpointed adjoint integrates backwards with an explicit scheme, unstable on a stiff "
-                    + "problem; \(spec.solver) takes 'adjoint' (implicit both ways, StiffAdjoint)"
-                    + (spec.solver == .kvaerno5 ? " or 'backprop'" : ""))
         }
         self.spec = spec
         self.gradientMethod = method
@@ -142,13 +137,16 @@ public struct NeuralODEBlock: DifferentiableModel {
         let (method, counter, t1, x0) = (gradientMethod, counter, spec.endTime, x.value)
         if NeuralODESolverChoice.implicitSchemes.contains(spec.solver) {
             // A stiff problem's adjoint is as stiff as the problem: Kvaerno5 both ways, the
-            // state read off the forward dense output rather than integrated backwards.
-            let adjoint = try StiffAdjoint(options: SolverOptions(relativeTolerance: spec.relativeTolerance,
-                                                                  absoluteTolerance: spec.absoluteTolerance))
+            // state read off a forward dense output (whole, or one checkpoint interval's)
+            // rather than integrated backwards.
+            let options = try SolverOptions(relativeTolerance: spec.relativeTolerance,
+                                            absoluteTolerance: spec.absoluteTolerance)
+            let (whole, checkpointed) = (try StiffAdjoint(options: options), try CheckpointedStiffAdjoint(options: options))
             return try Variable.customOperation(y, inputs: [x] + theta, name: "NeuralODEBlock") { ybar in
-                let g = try adjoint.gradient(of: field, initialState: x0, from: 0, observationTimes: [t1]) { states in
-                    try (states[0] * Variable(ybar)).sum()
-                }
+                let loss = { (states: [Variable]) throws -> Variable in try (states[0] * Variable(ybar)).sum() }
+                let g = method == .checkpointed
+                    ? try checkpointed.gradient(of: field, initialState: x0, from: 0, observationTimes: [t1], loss: loss)
+                    : try whole.gradient(of: field, initialState: x0, from: 0, observationTimes: [t1], loss: loss)
                 counter.addBackward(g.backward.functionEvaluations)
                 return [g.initialState] + g.parameters
             }

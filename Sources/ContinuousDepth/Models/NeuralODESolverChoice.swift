@@ -105,8 +105,9 @@ extension NeuralODESolverChoice {
     }
 }
 
-/// How a neural ODE's gradient is computed. The continuous adjoint works with every solver,
-/// the checkpointed adjoint with all but `kvaerno5` and `rodas4`; backprop with the own schemes,
+/// How a neural ODE's gradient is computed. The continuous adjoint and the checkpointed
+/// adjoint work with every solver (for `kvaerno5` and `rodas4`: `StiffAdjoint` and
+/// `CheckpointedStiffAdjoint`, implicit both ways); backprop with the own schemes,
 /// `kvaerno5` and GSL's explicit steppers, whose steps it replays (`rk2 rk4 rkf45 rkck rk8pd`),
 /// not with GSL's implicit and multistep ones or `rodas4`.
 public enum NeuralODEGradientMethod: String, Sendable, CaseIterable {
