@@ -5,32 +5,35 @@ import TensorCore
 /// forward dense output, never integrated backwards) with checkpoints, so that
 /// only one interval's dense output is held at a time:
 ///
-/// 1. Forward: Kvaerno5 from `t₀` to `t_K`, landing on the observation times and on the
-///    checkpoint boundaries `Bᵢ = t₀ + i·(t_K − t₀)/N`, `i = 1…N−1` (a boundary within
-///    `10⁻⁹·|t_K − t₀|` of an observation time becomes that time); keep
-///    `x(B₀ = t₀), …, x(B_{N−1})` and the cotangents `∂ℓ/∂x(tₖ)`, no dense output.
-/// 2. Backward, for `i = N…1`, with `a(t_K) = ∂ℓ/∂x(t_K)`:
-///    - re-solve `x` by Kvaerno5 from the stored `x(Bᵢ₋₁)` over `[Bᵢ₋₁, Bᵢ]`, landing on the
-///      observation times inside, keeping its cubic Hermite dense output;
+/// 1. Forward: Kvaerno5 from `t₀` to `t_K`, landing on the observation times, no dense
+///    output. Keep the cotangents `∂ℓ/∂x(tₖ)` and the checkpoints `(Bᵢ, x(Bᵢ), hᵢ)`: the state
+///    after every `M`-th accepted step, with that step's size. `M` starts at 1 and doubles
+///    (every other checkpoint dropped) whenever `2N − 1` checkpoints besides `x(t₀)` are held,
+///    so at the end the `S` accepted steps are cut into at most `2N − 1` intervals of at most
+///    `M ≤ 2S/(2N − 1)` steps each (`N = 1`: one interval, the whole span).
+/// 2. Backward, for each interval `[Bᵢ₋₁, Bᵢ]` from the last (`B_last = t_K`), with
+///    `a(t_K) = ∂ℓ/∂x(t_K)`:
+///    - re-solve `x` by Kvaerno5 from the stored `x(Bᵢ₋₁)` (first trial step `hᵢ₋₁`, so no
+///      ramp-up; Hairer's estimate from `t₀`), landing on the observation times inside,
+///      keeping its cubic Hermite dense output;
 ///    - integrate `a′ = −J(x(t))ᵀ a` and `a_θ′ = −(∂f/∂θ)ᵀ a` back from `Bᵢ` to `Bᵢ₋₁` on it
 ///      exactly as `StiffAdjoint` does (`StiffAdjointSweep`: Kvaerno5, the seminorm,
 ///      `a ← a + ∂ℓ/∂x(tₖ)` at each observation time, including `Bᵢ₋₁` when observed);
 ///    - drop that dense output.
 ///
-/// Observation times inside an interval are landing points and jumps of its re-solve
-/// and sweep, not extra checkpoints, so `K` observations add no restarts.
+/// Checkpoints every `M` steps rather than at equal times: a stiff solve crowds its steps
+/// into the transients (W4-adjoint: 132 of 194 steps in the first of 16 equal time
+/// intervals), so equal times would bound the memory by the transient's steps, not by `S/N`.
 ///
-/// Memory: `N` states and `K` cotangents of `batch·d` values, plus the Hermite pieces
-/// (four states each) of the one interval being swept, which is at most the accepted
-/// steps of the interval that needs the most (`StiffAdjointResult.largestDenseOutputPieceCount`)
-/// instead of all forward steps. Cost: the forward solve twice (once whole, once in `N`
-/// pieces, each restarting with Hairer's first-step estimate and a short ramp-up), and the
-/// backward sweep of `StiffAdjoint` split into `N` more segments; the re-solves are counted in
-/// the backward statistics. The re-solved `x` differs from the first forward solve's by the
-/// tolerance (the steps differ), so the gradient agrees with `StiffAdjoint`'s within a
-/// tolerance-proportional bound, not bit for bit. Stage times outside the interval
-/// (Kvaerno5's `c₃ ≈ 1.23`) read the dense output's extrapolated end cubic, as `StiffAdjoint`
-/// does at `t₀`.
+/// Memory: at most `2N − 1` states and `K` cotangents of `batch·d` values, plus the Hermite
+/// pieces (four states each) of the interval being swept, about `M ≤ 2S/(2N − 1)`
+/// (`StiffAdjointResult.largestDenseOutputPieceCount`) instead of all `S`. Cost: the forward
+/// solve twice (once whole, once in pieces), and the backward sweep of `StiffAdjoint` split
+/// into more segments; the re-solves are counted in the backward statistics. The re-solved `x`
+/// differs from the first forward solve's by the tolerance (the steps differ), so the gradient
+/// agrees with `StiffAdjoint`'s within a tolerance-proportional bound (bit for bit at `N = 1`).
+/// Stage times outside the interval (Kvaerno5's `c₃ ≈ 1.23`) read the dense output's
+/// extrapolated end cubic, as `StiffAdjoint` does at `t₀`.
 ///
 /// Reference: Chen, Rubanova, Bettencourt & Duvenaud, “Neural Ordinary Differential
 /// Equations”, NeurIPS 2018 (the adjoint); Gholami, Keutzer & Biros, “ANODE”, IJCAI 2019
@@ -39,7 +42,8 @@ import TensorCore
 public struct CheckpointedStiffAdjoint: Sendable {
     /// Tolerances and step bounds of every solve (forward, re-solves, backward).
     public let options: SolverOptions
-    /// `N ≥ 1`: the equal intervals of `[t₀, t_K]` whose start states are stored.
+    /// `N ≥ 1`: the forward steps are cut into between `N` and `2N − 1` intervals of equal step
+    /// counts (fewer when there are fewer steps), whose start states are stored.
     public let checkpointCount: Int
     public let maximumNewtonIterations: Int
 
@@ -51,11 +55,11 @@ public struct CheckpointedStiffAdjoint: Sendable {
             throw ContinuousDepthError.invalidOption(name: "checkpointCount",
                                                      reason: "must be at least 1; got \(checkpointCount)")
         }
-        // Each interval takes at least one step of the forward solve, so more cannot succeed.
+        // Checkpoints sit at step ends, so more than the steps would only bound nothing (and 2N − 1 must not overflow).
         guard checkpointCount <= options.maximumSteps else {
             throw ContinuousDepthError.invalidOption(
                 name: "checkpointCount",
-                reason: "must not exceed maximumSteps (\(options.maximumSteps)), since every interval takes a step; "
+                reason: "must not exceed maximumSteps (\(options.maximumSteps)), since checkpoints sit at step ends; "
                     + "got \(checkpointCount)")
         }
         _ = try Kvaerno5Solver(options: options, maximumNewtonIterations: maximumNewtonIterations)
@@ -84,35 +88,25 @@ public struct CheckpointedStiffAdjoint: Sendable {
         let solver = try Kvaerno5Solver(options: options, maximumNewtonIterations: maximumNewtonIterations)
         let theta = field.parameters.values
         let constants = theta.map { Variable($0) }
-        let boundaries = checkpointBoundaries(schedule)
         let direction: Double = schedule.finalTime > t0 ? 1 : -1
 
-        // 1. Forward: the states at the boundaries and at the observation times, no dense output.
-        var checkpoints = [x0]
+        // 1. Forward: the states at the observation times, and every M-th accepted step's.
+        var checkpoints = StepCheckpoints(limit: 2 * checkpointCount - 1)
         let (value, observedCotangents, forward): (Double, [Tensor], ImplicitSolverStatistics)
         do {
-            let outputTimes = (Array(boundaries.dropFirst()) + schedule.times)
-                .sorted { direction * ($0 - $1) < 0 }
             let solve = try solver.solveCountingImplicitWork(
                 field, initialState: Variable(x0), parameters: constants, from: t0, to: schedule.finalTime,
-                saving: .times(outputTimes))
-            var stateAt: [Double: Tensor] = [:]
-            for (time, state) in zip(solve.trajectory.times, solve.trajectory.states) { stateAt[time] = state.value }
-            let observed = try schedule.times.map { time in
-                guard let state = stateAt[time] else {
-                    throw ContinuousDepthError.invalidArgument("the forward solve did not land on observation time \(time)")
+                saving: .times(schedule.times), events: [], keepingDenseOutput: false) { time, state, stepSize in
+                    checkpoints.accept(time: time, state: state, stepSize: stepSize)
                 }
-                return state
-            }
-            for time in boundaries.dropFirst().dropLast() {
-                guard let state = stateAt[time] else {
-                    throw ContinuousDepthError.invalidArgument("the forward solve did not land on checkpoint \(time)")
-                }
-                checkpoints.append(state)
-            }
-            (value, observedCotangents) = try ObservationSchedule.evaluate(loss, at: observed)
+            (value, observedCotangents) = try ObservationSchedule.evaluate(loss, at: solve.trajectory.states.map(\.value))
             forward = solve.statistics
         }
+        // The intervals [Bᵢ₋₁, Bᵢ]: from t₀, through the checkpoints, to t_K.
+        let kept = checkpoints.kept.filter { $0.time != schedule.finalTime }
+        let starts: [(time: Double, state: Tensor, stepSize: Double?)] = [(t0, x0, nil)]
+            + kept.map { ($0.time, $0.state, $0.stepSize) }
+        let boundaries = starts.map(\.time) + [schedule.finalTime]
         var cotangentAt: [Double: Tensor] = [:]
         for (time, cotangent) in zip(schedule.times, observedCotangents) { cotangentAt[time] = cotangent }
 
@@ -126,8 +120,14 @@ public struct CheckpointedStiffAdjoint: Sendable {
         for i in stride(from: boundaries.count - 1, through: 1, by: -1) {
             let (start, end) = (boundaries[i - 1], boundaries[i])
             let inside = schedule.times.filter { direction * ($0 - start) > 0 && direction * (end - $0) > 0 }
-            let resolve = try solver.solveCountingImplicitWork(
-                field, initialState: Variable(checkpoints[i - 1]), parameters: constants, from: start, to: end,
+            let resolver = try Kvaerno5Solver(
+                options: SolverOptions(tolerance: options.tolerance,
+                                       initialStepSize: starts[i - 1].stepSize.map { Swift.abs($0) } ?? options.initialStepSize,
+                                       minimumStepSize: options.minimumStepSize, maximumStepSize: options.maximumStepSize,
+                                       maximumSteps: options.maximumSteps, maximumEvaluations: options.maximumEvaluations),
+                maximumNewtonIterations: maximumNewtonIterations)
+            let resolve = try resolver.solveCountingImplicitWork(
+                field, initialState: Variable(starts[i - 1].state), parameters: constants, from: start, to: end,
                 saving: .times(inside + [end]), keepingDenseOutput: true)
             backward = backward + resolve.statistics
             guard let interpolant = resolve.trajectory.interpolant as? HermiteDenseOutput else {
@@ -144,21 +144,6 @@ public struct CheckpointedStiffAdjoint: Sendable {
         let gradient = ODEGradient(loss: value, initialState: a, parameters: parameterGradient,
                                    forward: forward.solverStatistics, backward: backward.solverStatistics)
         return StiffAdjointResult(gradient: gradient, forward: forward, backward: backward,
-                                  largestDenseOutputPieceCount: largestPieceCount, storedStateCount: checkpoints.count)
-    }
-
-    /// `t₀ = B₀, B₁, …, B_N = t_K`: the equal division of `[t₀, t_K]` into `N` intervals,
-    /// an interior point within `10⁻⁹·|t_K − t₀|` of an observation time moved onto it
-    /// (so the forward solve takes no vanishing step between the two).
-    func checkpointBoundaries(_ schedule: ObservationSchedule) -> [Double] {
-        let t0 = schedule.initialTime, span = schedule.finalTime - t0
-        var boundaries = [t0]
-        for i in 1..<checkpointCount {
-            let point = t0 + Double(i) * span / Double(checkpointCount)
-            let snapped = schedule.times.first { Swift.abs($0 - point) <= 1e-9 * Swift.abs(span) } ?? point
-            if snapped != boundaries[boundaries.count - 1] { boundaries.append(snapped) }
-        }
-        if boundaries[boundaries.count - 1] != schedule.finalTime { boundaries.append(schedule.finalTime) }
-        return boundaries
+                                  largestDenseOutputPieceCount: largestPieceCount, storedStateCount: starts.count)
     }
 }

@@ -26,7 +26,7 @@ struct CheckpointedStiffAdjointTests {
         }
     }
 
-    /// Several observation times, most inside the four checkpoint intervals of [0, 2], one on a boundary.
+    /// Several observation times on [0, 2] (most fall inside checkpoint intervals).
     static let times = [0.3, 0.55, 1.0, 1.7, 2.0]
     static let weights = [1.0, -0.5, 2.0, 0.75, -1.0]
 
@@ -61,7 +61,7 @@ struct CheckpointedStiffAdjointTests {
         #expect(try Self.flattened(checkpointed).scalars == (try Self.flattened(whole)).scalars)
     }
 
-    @Test("From rtol 1e-5 to 1e-7 the error to central differences is at most 500·rtol and shrinks; StiffAdjoint is within rtol")
+    @Test("From rtol 1e-5 to 1e-7 the error to central differences is at most 30·rtol, the difference to StiffAdjoint at most 500·rtol, both shrinking")
     func agreesWithFiniteDifferencesAndStiffAdjoint() throws {
         let field = try Self.field()
         let x0 = try StiffProblems.states(count: 3, dimension: 2, seed: 4)
@@ -79,10 +79,13 @@ struct CheckpointedStiffAdjointTests {
             return (try Self.referenceLoss(inputs: up) - Self.referenceLoss(inputs: down)) / (2 * epsilon)
         }
         let reference = try inputs.indices.map(directional)
-        // The bound is loose because both stiff adjoints read x(t) off a cubic Hermite dense
-        // output, whose O(h⁴) error (h ∝ rtol^{1/5}) dominates at loose tolerances: measured
-        // 2.8e-3 at rtol 1e-5, 2.4e-4 at 1e-6, 7e-6 at 1e-7, the same as StiffAdjoint's.
-        var previous: Double?
+        // Measured (max over blocks): the checkpointed adjoint 1.0e-4 at rtol 1e-5, 7.1e-6 at 1e-6,
+        // 1.3e-7 at 1e-7; StiffAdjoint 2.8e-3, 2.3e-4, 6.6e-6 on its parameter blocks. Long
+        // steps across the stiff transient cost it that (capping hmax at 0.005 brings it to
+        // 7.3e-6 at 1e-5); the checkpointed sweep must stop at every checkpoint, and those
+        // crowd into the transient with the forward steps. So the
+        // difference between the two is StiffAdjoint's error, bounded here by 500·rtol.
+        var previous: (finiteDifferences: Double, stiffAdjoint: Double)?
         for rtol in [1e-5, 1e-6, 1e-7] {
             let options = try SolverOptions(relativeTolerance: rtol, absoluteTolerance: rtol)
             let result = try CheckpointedStiffAdjoint(options: options, checkpointCount: 4).measuredGradient(
@@ -94,46 +97,45 @@ struct CheckpointedStiffAdjointTests {
             let errorToDifferences = zip(projected, reference).map { abs($0 - $1) / max(abs($1), 1e-300) }.max() ?? 0
             let flat = try Self.flattened(g), wholeFlat = try Self.flattened(whole)
             let errorToWhole = try (flat - wholeFlat).l2Norm() / wholeFlat.l2Norm()
-            #expect(errorToDifferences <= 500 * rtol, "rtol \(rtol): directional error to central differences \(errorToDifferences)")
-            #expect(errorToWhole <= rtol, "rtol \(rtol): relative difference to StiffAdjoint \(errorToWhole)")
+            #expect(errorToDifferences <= 30 * rtol, "rtol \(rtol): directional error to central differences \(errorToDifferences)")
+            #expect(errorToWhole <= 500 * rtol, "rtol \(rtol): relative difference to StiffAdjoint \(errorToWhole)")
             if let previous {
-                #expect(errorToDifferences < previous, "rtol \(rtol): no gain over \(previous)")
+                #expect(errorToDifferences < previous.finiteDifferences, "rtol \(rtol): no gain over \(previous)")
+                #expect(errorToWhole < previous.stiffAdjoint, "rtol \(rtol): no gain over \(previous)")
             }
-            previous = errorToDifferences
-            // The backward statistics include the four re-solves.
+            previous = (errorToDifferences, errorToWhole)
+            // The backward statistics include the re-solves.
             #expect(result.backward.acceptedSteps > result.forward.acceptedSteps)
-            #expect(result.storedStateCount == 4)
+            #expect(result.storedStateCount >= 4 && result.storedStateCount <= 7)
         }
     }
 
-    @Test("Held dense output: StiffAdjoint's grows with all forward steps, the checkpointed one's stays at one interval's")
+    @Test("Held dense output: StiffAdjoint's is all S forward steps; the checkpointed one's at most about 2S/(2N − 1)")
     func memoryIsOneInterval() throws {
         let options = try SolverOptions(relativeTolerance: 1e-6, absoluteTolerance: 1e-6)
         let field = try Self.field(forcing: 1)
         let x0 = try StiffProblems.states(count: 2, dimension: 2, seed: 6)
-        var measured: [(whole: StiffAdjointResult, checkpointed: StiffAdjointResult)] = []
+        let n = 4
+        var wholePieces: [Int] = []
         for span in [2.0, 4.0] {
-            // Intervals of length 1/2 whatever the span; observations at every 0.375.
+            // The stiff transient crowds steps near t = 0; the forcing keeps them coming after it.
             let times = stride(from: 0.375, to: span, by: 0.375).map { $0 } + [span]
             let loss = { (states: [Variable]) throws -> Variable in
                 try states.reduce(Variable(Tensor(0))) { try $0 + (try ($1 * $1).sum()) }
             }
             let whole = try StiffAdjoint(options: options).measuredGradient(
                 of: field, initialState: x0, from: 0, observationTimes: times, loss: loss)
-            let checkpointed = try CheckpointedStiffAdjoint(options: options, checkpointCount: Int(2 * span))
+            let checkpointed = try CheckpointedStiffAdjoint(options: options, checkpointCount: n)
                 .measuredGradient(of: field, initialState: x0, from: 0, observationTimes: times, loss: loss)
             #expect(whole.largestDenseOutputPieceCount == whole.forward.acceptedSteps)
-            #expect(checkpointed.storedStateCount == Int(2 * span))
-            // One interval of N holds about 1/N of the steps; allow twice that for the restart's ramp-up.
-            let perInterval = Double(checkpointed.forward.acceptedSteps) / (2 * span)
-            #expect(Double(checkpointed.largestDenseOutputPieceCount) <= 2 * perInterval,
-                    "span \(span): \(checkpointed.largestDenseOutputPieceCount) pieces held, \(perInterval) steps per interval")
-            measured.append((whole, checkpointed))
+            #expect(checkpointed.storedStateCount >= n && checkpointed.storedStateCount <= 2 * n - 1)
+            // An interval spans M ≤ 2S/(2N − 1) forward steps; its re-solve may take a few more.
+            let bound = 2 * Double(checkpointed.forward.acceptedSteps) / Double(2 * n - 1)
+            #expect(Double(checkpointed.largestDenseOutputPieceCount) <= 1.25 * bound + 2,
+                    "span \(span): \(checkpointed.largestDenseOutputPieceCount) pieces held, bound \(bound)")
+            wholePieces.append(whole.largestDenseOutputPieceCount)
         }
-        let (short, long) = (measured[0], measured[1])
-        #expect(Double(long.whole.largestDenseOutputPieceCount) >= 1.5 * Double(short.whole.largestDenseOutputPieceCount))
-        #expect(Double(long.checkpointed.largestDenseOutputPieceCount)
-                <= 1.2 * Double(short.checkpointed.largestDenseOutputPieceCount))
+        #expect(Double(wholePieces[1]) >= 1.5 * Double(wholePieces[0]), "\(wholePieces)")
     }
 
     @Test("N = 0 and N above the step limit are refused by a typed error naming checkpointCount")
