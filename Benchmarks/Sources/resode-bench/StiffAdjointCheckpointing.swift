@@ -6,8 +6,8 @@ import ResODE
 /// integration. The W4 field (`StiffNodeBatch`: stiffness 10⁴, d = 16) on the
 /// first 64 rows of `w4_x0`, from 0 to t1 = 10, rtol 1e-6, atol 1e-8, loss
 /// `½‖x(t1)‖²`: `StiffAdjoint` (the whole forward dense output held) against
-/// `CheckpointedStiffAdjoint` with N = 16 (one interval's held, the forward solved
-/// twice). Memory is counted, not sampled: the most cubic Hermite pieces held at
+/// `CheckpointedStiffAdjoint` with N = 16 (16 to 31 checkpoints every `M` forward
+/// steps, one interval's dense output held, the forward solved twice). Memory is counted, not sampled: the most cubic Hermite pieces held at
 /// once (four states of 64·16 doubles each) plus the stored checkpoint states.
 /// The rounds time one gradient of each (measures `stiff-adjoint`,
 /// `checkpointed-stiff-adjoint`), interleaved; the check prints the counts and

