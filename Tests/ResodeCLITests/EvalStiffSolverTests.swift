@@ -14,16 +14,17 @@ struct EvalStiffSolverTests {
     }
 
     /// The node-dopri5 fixture's spec with another solver.
-    func spec(solver: String) -> String {
-        #"{"model": "node", "dim": 2, "hidden": 8, "activation": "softplus", "t1": 2.0, "solver": "\#(solver)", "rtol": 1e-9, "atol": 1e-11}"#
+    func spec(solver: String, gradient: String? = nil) -> String {
+        let field = gradient.map { #", "gradient": "\#($0)""# } ?? ""
+        return #"{"model": "node", "dim": 2, "hidden": 8, "activation": "softplus", "t1": 2.0, "solver": "\#(solver)", "rtol": 1e-9, "atol": 1e-11\#(field)}"#
     }
 
-    func run(solver: String, input: URL? = nil, gradients: Bool) throws
+    func run(solver: String, gradient: String? = nil, input: URL? = nil, gradients: Bool) throws
         -> (status: Int32, message: String, output: Tensor?, gradients: NumPyArchive?) {
         let dir = try ResodeProcess.temporaryDirectory()
         defer { try? FileManager.default.removeItem(at: dir) }
         let specURL = dir.appendingPathComponent("spec.json")
-        try Data(spec(solver: solver).utf8).write(to: specURL)
+        try Data(spec(solver: solver, gradient: gradient).utf8).write(to: specURL)
         let y = dir.appendingPathComponent("Y.npy"), g = dir.appendingPathComponent("G.npz")
         let r = try ResodeProcess.run(["eval", "--spec", specURL.path, "--weights", fixture("weights.npz").path,
                                        "--input", (input ?? fixture("input.npy")).path, "--output", y.path]
@@ -41,6 +42,20 @@ struct EvalStiffSolverTests {
         let expected = try NumPy.readArray(from: fixture("expected_output.npy"))
         let error = (try #require(result.output) - expected).maxNorm()
         #expect(error <= 1e-7, "\(solver): max error \(error)")
+        let reference = try #require(try run(solver: "dopri5", gradients: true).gradients)
+        let gradients = try #require(result.gradients)
+        for entry in reference {
+            let got = try #require(gradients[entry.name])
+            #expect(got.isApproximatelyEqual(to: entry.tensor, relativeTolerance: 1e-6, absoluteTolerance: 1e-8),
+                    "\(solver): \(entry.name)")
+        }
+    }
+
+    @Test("kvaerno5 and rodas4 with \"gradient\": \"checkpointed\" (CheckpointedStiffAdjoint) match dopri5's gradients within 1e-6",
+          arguments: ["kvaerno5", "rodas4"])
+    func checkpointedGradient(solver: String) throws {
+        let result = try run(solver: solver, gradient: "checkpointed", gradients: true)
+        #expect(result.status == 0, "\(result.message)")
         let reference = try #require(try run(solver: "dopri5", gradients: true).gradients)
         let gradients = try #require(result.gradients)
         for entry in reference {

@@ -2,7 +2,7 @@
 
 /// The workloads `resode-bench` knows, by name.
 enum WorkloadCatalog {
-    static let names = ["W1", "W1b"] + NodeSpiralSolve.names + ["W2-precision", "W2-own"] + NodeBatchGradient.names + NodeBatchPrecision.names + ["W3-memory", "W4", "W4-scaling", "W4-gradient", "W5"]
+    static let names = ["W1", "W1b"] + NodeSpiralSolve.names + ["W2-precision", "W2-own"] + NodeBatchGradient.names + NodeBatchPrecision.names + ["W3-memory", "W4", "W4-scaling", "W4-gradient", "W4-adjoint", "W5"]
 
     /// Loads the inputs of the workload called `name` from `data`.
     static func workload(named name: String, data: BenchmarkData) throws -> any Workload {
@@ -18,6 +18,7 @@ enum WorkloadCatalog {
         case "W4": return try StiffNodeBatchPrecision(data: data)
         case "W4-scaling": return StiffNodeBatchScaling(data: data)
         case "W4-gradient": return StiffNodeBatchGradient(data: data)
+        case "W4-adjoint": return try StiffAdjointCheckpointing(data: data)
         case "W5": return try ConvolutionalResNetTrainStep(data: data)
         case let probe where probe.hasPrefix(GradientMemoryProbe.prefix): return try GradientMemoryProbe(name: probe, data: data)
         default: throw BenchmarkError.unknownWorkload(name, known: names)

@@ -25,24 +25,11 @@ import TensorCore
 /// tolerance, up to GSL's iteration error (measured ≤ 2·rtol for the multistep ones,
 /// ≤ 1e-10 at tol 1e-6 for rk1imp/rk2imp/rk4imp). Cost: the GSL solve plus one replayed solve on the tape
 /// (the replay's evaluations are in `acceptedEvaluations`, not in `statistics`).
-///
-/// Steppers without a replay (`GSLStepType.replayable` lists those with one) throw
-/// `ContinuousDepthError.invalidOption(name: "gradient")` naming the continuous
-/// adjoint, which works with every stepper.
 public struct GSLReplaySolver: DifferentiableODESolver {
     /// The GSL solver whose steps are replayed (its output mode is ignored: output times are stepped onto).
     public let solver: GSLNeuralODESolver
 
-    /// - Throws: `ContinuousDepthError.invalidOption(name: "gradient", …)` when the
-    ///   step type has no replay (`GSLStepType.replayable`).
-    public init(_ solver: GSLNeuralODESolver) throws {
-        guard solver.stepType.makeStepReplay() != nil else {
-            throw ContinuousDepthError.invalidOption(
-                name: "gradient",
-                reason: "backprop through GSL's \(solver.stepType.rawValue) is not available (GSL backprop replays "
-                    + GSLStepType.replayable.map(\.rawValue).joined(separator: ", ")
-                    + "); use gradient 'adjoint' or 'checkpointed'")
-        }
+    public init(_ solver: GSLNeuralODESolver) {
         self.solver = solver
     }
 
@@ -54,9 +41,7 @@ public struct GSLReplaySolver: DifferentiableODESolver {
             throw ContinuousDepthError.invalidOption(
                 name: "events", reason: "GSL solves do not locate events yet; use an own solver (dopri5) for events")
         }
-        guard var replay = solver.stepType.makeStepReplay() else {
-            throw ContinuousDepthError.invalidOption(name: "gradient", reason: "no replay for \(solver.stepType.rawValue)")
-        }
+        var replay = solver.stepType.makeStepReplay()
         // 1. GSL's grid, with the parameters' current values.
         var stepping = solver
         stepping.outputMode = .steppingOntoOutputTimes

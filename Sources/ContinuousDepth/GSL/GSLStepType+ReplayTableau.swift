@@ -22,14 +22,7 @@ extension GSLStepType {
     /// §II.4 (Fehlberg 4(5), Table 4.1); Cash & Karp, ACM TOMS 16 (1990); Prince & Dormand,
     /// J. Comput. Appl. Math. 7 (1981).
     public var replayTableau: (tableau: ButcherTableau, substeps: Int)? {
-        switch self {
-        case .rk2: return (.kuttaThird, 1)
-        case .rk4: return (.rungeKutta4, 2)
-        case .rkf45: return (.fehlberg5, 1)
-        case .rkck: return (.cashKarp5, 1)
-        case .rk8pd: return (.dormandPrince87, 1)
-        case .rk1imp, .rk2imp, .rk4imp, .bsimp, .msadams, .msbdf: return nil
-        }
+        (makeStepReplay() as? ExplicitTableauReplay).map { ($0.tableau, $0.substeps) }
     }
 }
 

@@ -1,13 +1,16 @@
 // SPDX-License-Identifier: GPL-3.0-or-later
 import GSLBridge
+import RungeKuttaMethods
 
 extension GSLStepType {
-    /// A fresh replay of this stepper's steps for `GSLReplaySolver`, or `nil` when
-    /// backprop through it is not available (the continuous adjoint works with every stepper).
-    public func makeStepReplay() -> (any GSLStepReplay)? {
-        if let (tableau, substeps) = replayTableau { return ExplicitTableauReplay(tableau: tableau, substeps: substeps) }
+    /// A fresh replay of this stepper's steps for `GSLReplaySolver` (every GSL stepper has one).
+    public func makeStepReplay() -> any GSLStepReplay {
         switch self {
-        case .rk2, .rk4, .rkf45, .rkck, .rk8pd: return nil
+        case .rk2: return ExplicitTableauReplay(tableau: .kuttaThird, substeps: 1)
+        case .rk4: return ExplicitTableauReplay(tableau: .rungeKutta4, substeps: 2)
+        case .rkf45: return ExplicitTableauReplay(tableau: .fehlberg5, substeps: 1)
+        case .rkck: return ExplicitTableauReplay(tableau: .cashKarp5, substeps: 1)
+        case .rk8pd: return ExplicitTableauReplay(tableau: .dormandPrince87, substeps: 1)
         case .rk1imp: return ImplicitRungeKuttaReplay(tableau: .implicitEuler, substeps: 2)
         case .rk2imp: return ImplicitRungeKuttaReplay(tableau: .implicitMidpoint, substeps: 2)
         case .rk4imp: return ImplicitRungeKuttaReplay(tableau: .gaussLegendre4, substeps: 2)
@@ -16,7 +19,4 @@ extension GSLStepType {
         case .msbdf: return NordsieckReplay<BDFNordsieckMethod>()
         }
     }
-
-    /// The steppers whose steps `GSLReplaySolver` can replay (backprop through GSL).
-    public static var replayable: [GSLStepType] { allCases.filter { $0.makeStepReplay() != nil } }
 }

@@ -10,8 +10,7 @@ import TensorCore
 ///     head:      GN → ReLU → global average pooling → linear C → classes
 /// The block is solved by the solver framework with any `NeuralODESolverChoice` and
 /// gradient method: `.backprop` through the own solvers' steps or through GSL's
-/// steps replayed on the tape (`GSLReplaySolver`, the steppers in
-/// `GSLStepType.replayable`), `.adjoint` (the continuous adjoint, backwards with
+/// steps replayed on the tape (`GSLReplaySolver`), `.adjoint` (the continuous adjoint, backwards with
 /// GSL's rkf45) or `.checkpointed`.
 /// Parameter names: `stem.…`, `f.…` (the field's), `head.norm.…`, `fc.…`.
 public struct ConvolutionalODENet: DifferentiableModel {
@@ -31,8 +30,7 @@ public struct ConvolutionalODENet: DifferentiableModel {
     let field: ConvolutionalVectorField
     let head: SequentialLayers
 
-    /// - Throws: `ContinuousDepthError.invalidOption(name: "gradient")` when `.backprop` is asked of a
-    ///   GSL stepper without a replay (`GSLStepType.replayable`); `.invalidArgument`
+    /// - Throws: `ContinuousDepthError.invalidArgument`
     ///   for an image smaller than 4×4 or not divisible by 4; `TensorError` for bad channel counts.
     /// - Parameters:
     ///   - inputChannels: the channels of the input images `[N, C, H, W]`.
@@ -57,12 +55,6 @@ public struct ConvolutionalODENet: DifferentiableModel {
         }
         let method: NeuralODEGradientMethod
         if case .gsl = solver { method = gradientMethod ?? .adjoint } else { method = gradientMethod ?? .backprop }
-        if case .gsl(let type) = solver, method == .backprop, type.makeStepReplay() == nil {
-            let replayable: String = GSLStepType.replayable.map(\.rawValue).joined(separator: ", ")
-            throw ContinuousDepthError.invalidOption(
-                name: "gradient", reason: "backprop through GSL's \(type.rawValue) is not available (GSL backprop replays "
-                    + replayable + "); use 'adjoint' or 'checkpointed'")
-        }
         var g = SeededGenerator(seed: seed)
         let groups = groups ?? Swift.min(32, channels)
         func norm(_ prefix: String) throws -> any Layer {

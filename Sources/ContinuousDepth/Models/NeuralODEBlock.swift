@@ -9,18 +9,19 @@ import TensorCore
 ///
 /// The gradient method (`NeuralODEGradientMethod`) is the spec's `gradient`, else
 /// `NeuralODESolverChoice.defaultGradientMethod`; the continuous adjoint works with every
-/// solver, the checkpointed one with all but `kvaerno5` and `rodas4`, backprop with the own schemes
-/// (explicit, `kvaerno5` and `rodas4`) and the replayable GSL steppers:
+/// solver, the checkpointed one too (`kvaerno5`, `rodas4`: `CheckpointedStiffAdjoint`), backprop with the own schemes
+/// (explicit, `kvaerno5` and `rodas4`) and every GSL stepper:
 /// - `.backprop`: the autodiff differentiates through the accepted steps — the own
 ///   schemes' on the tape (`rodas4`'s stages as linearized solves whose pullback takes
 ///   Hessian–vector products of `f`, `LinearizedSolveOperation`), GSL's replayed there
-///   (`GSLReplaySolver`; `GSLStepType.replayable`:
-///   `rk2 rk4 rkf45 rkck rk8pd rk1imp rk2imp rk4imp bsimp msadams msbdf`).
+///   (`GSLReplaySolver`, `GSLStepType.makeStepReplay`).
 /// - `.adjoint`, `.checkpointed`: the forward solve is one opaque operation whose
 ///   pullback is the continuous adjoint (Chen et al. 2018) with the seminorm,
 ///   integrated backwards by the forward solver's own scheme at the same
 ///   tolerances (an own embedded pair, the same fixed-step scheme and step count,
-///   or the GSL stepper; `rkf45` for GSL steppers that need a Jacobian).
+///   or the GSL stepper; `rkf45` for GSL steppers that need a Jacobian); for `kvaerno5`
+///   and `rodas4` Kvaerno5 both ways, `x` read off a forward dense output
+///   (`StiffAdjoint`; `.checkpointed`: one checkpoint interval's, `CheckpointedStiffAdjoint`).
 ///
 /// A tied Euler ResNet of depth L is this block with `solver = euler`, `steps = L`.
 /// Reference: Chen, Rubanova, Bettencourt & Duvenaud, "Neural ordinary differential
@@ -32,8 +33,6 @@ public struct NeuralODEBlock: DifferentiableModel {
     public let counter = EvaluationCounter()
     public var parameters: ParameterList
 
-    /// - Throws: `ContinuousDepthError.invalidOption(name: "gradient")` when `.backprop`
-    ///   is asked of a GSL stepper that has no replay (see `GSLReplaySolver`).
     public init(spec: NeuralODESpec, gradientMethod: NeuralODEGradientMethod? = nil, seed: UInt64) throws {
         try self.init(spec: spec, gradientMethod: gradientMethod,
                       parameters: NeuralVectorField(field: spec.field, seed: seed).parameters)
@@ -60,21 +59,6 @@ public struct NeuralODEBlock: DifferentiableModel {
     init(spec: NeuralODESpec, gradientMethod: NeuralODEGradientMethod?, parameters: ParameterList) throws {
         try spec.validate()
         let method = gradientMethod ?? spec.gradientMethod
-        if case .gsl(let type) = spec.solver, method == .backprop, type.makeStepReplay() == nil {
-            let replayable: String = GSLStepType.replayable.map(\.rawValue).joined(separator: ", ")
-            throw ContinuousDepthError.invalidOption(
-                name: "gradient",
-                reason: "backprop through GSL's \(type.rawValue) is not available (GSL backprop replays the steps of "
-                    + replayable + " only); use 'adjoint' or 'checkpointed', or an own solver ("
-                    + NeuralODESolverChoice.ownSchemes.map(\.description).joined(separator: ", ") + ")")
-        }
-        if NeuralODESolverChoice.implicitSchemes.contains(spec.solver), method == .checkpointed {
-            throw ContinuousDepthError.invalidOption(
-                name: "gradient",
-                reason: "the checkpointed adjoint integrates backwards with an explicit scheme, unstable on a stiff "
-                    + "problem; \(spec.solver) takes 'adjoint' (implicit both ways, StiffAdjoint)"
-                    + (spec.solver == .kvaerno5 ? " or 'backprop'" : ""))
-        }
         self.spec = spec
         self.gradientMethod = method
         self.parameters = parameters
@@ -131,13 +115,16 @@ public struct NeuralODEBlock: DifferentiableModel {
         let (method, counter, t1, x0) = (gradientMethod, counter, spec.endTime, x.value)
         if NeuralODESolverChoice.implicitSchemes.contains(spec.solver) {
             // A stiff problem's adjoint is as stiff as the problem: Kvaerno5 both ways, the
-            // state read off the forward dense output rather than integrated backwards.
-            let adjoint = try StiffAdjoint(options: SolverOptions(relativeTolerance: spec.relativeTolerance,
-                                                                  absoluteTolerance: spec.absoluteTolerance))
+            // state read off a forward dense output (whole, or one checkpoint interval's)
+            // rather than integrated backwards.
+            let options = try SolverOptions(relativeTolerance: spec.relativeTolerance,
+                                            absoluteTolerance: spec.absoluteTolerance)
+            let (whole, checkpointed) = (try StiffAdjoint(options: options), try CheckpointedStiffAdjoint(options: options))
             return try Variable.customOperation(y, inputs: [x] + theta, name: "NeuralODEBlock") { ybar in
-                let g = try adjoint.gradient(of: field, initialState: x0, from: 0, observationTimes: [t1]) { states in
-                    try (states[0] * Variable(ybar)).sum()
-                }
+                let loss = { (states: [Variable]) throws -> Variable in try (states[0] * Variable(ybar)).sum() }
+                let g = method == .checkpointed
+                    ? try checkpointed.gradient(of: field, initialState: x0, from: 0, observationTimes: [t1], loss: loss)
+                    : try whole.gradient(of: field, initialState: x0, from: 0, observationTimes: [t1], loss: loss)
                 counter.addBackward(g.backward.functionEvaluations)
                 return [g.initialState] + g.parameters
             }

@@ -97,7 +97,7 @@ extension NeuralODESolverChoice {
     /// The gradient method used when none is named: `.backprop` for the own schemes
     /// (exact gradient of the discrete solution, memory growing with the steps),
     /// `.adjoint` for GSL (GSL's steps are not on the tape; its backprop replays them,
-    /// and exists for `GSLStepType.replayable`: `rk2 rk4 rkf45 rkck rk8pd rk1imp rk2imp rk4imp bsimp msadams msbdf`)
+    /// for every stepper, `GSLStepType.makeStepReplay`)
     /// and for `rodas4`: backprop through a Rosenbrock step differentiates `J = ∂f/∂x` (one
     /// Hessian–vector product of `f` per stage, six per step, `LinearizedSolveOperation`) and
     /// keeps every stage on the tape, while the stiff adjoint (`StiffAdjoint`) needs first
@@ -109,10 +109,11 @@ extension NeuralODESolverChoice {
     }
 }
 
-/// How a neural ODE's gradient is computed. The continuous adjoint works with every solver,
-/// the checkpointed adjoint with all but `kvaerno5` and `rodas4`; backprop with every solver: the own
-/// schemes (`kvaerno5` and `rodas4` included) and the GSL steppers, whose steps it replays
-/// (`GSLStepType.replayable`: `rk2 rk4 rkf45 rkck rk8pd rk1imp rk2imp rk4imp bsimp msadams msbdf`).
+/// How a neural ODE's gradient is computed. Every method works with every solver: the
+/// continuous and the checkpointed adjoint (for `kvaerno5` and `rodas4`: `StiffAdjoint` and
+/// `CheckpointedStiffAdjoint`, implicit both ways), and backprop through the own schemes
+/// (`kvaerno5` and `rodas4` included) and the GSL steppers, whose steps it replays
+/// (`GSLStepType.makeStepReplay`).
 public enum NeuralODEGradientMethod: String, Sendable, CaseIterable {
     /// Backpropagation through the solver's accepted steps (discretise, then optimise):
     /// the own schemes on the tape, GSL's steps replayed there (`GSLReplaySolver`).

@@ -22,6 +22,8 @@ public struct HermiteDenseOutput: DenseInterpolant {
     public var order: Int { 3 }
     let shape: [Int]
     private var pieces: [Piece] = []
+    /// The steps held (a measure of the memory: four states of the batch each).
+    var pieceCount: Int { pieces.count }
 
     init(startTime: Double, shape: [Int]) {
         self.startTime = startTime

@@ -22,6 +22,19 @@ public struct ImplicitSolverStatistics: Sendable, Equatable, CustomStringConvert
 
     public init() {}
 
+    /// The counts of two solves together (a solve and its re-solves, say).
+    public static func + (a: ImplicitSolverStatistics, b: ImplicitSolverStatistics) -> ImplicitSolverStatistics {
+        var sum = a
+        sum.functionEvaluations += b.functionEvaluations
+        sum.jacobianEvaluations += b.jacobianEvaluations
+        sum.luFactorizations += b.luFactorizations
+        sum.newtonIterations += b.newtonIterations
+        sum.newtonFailures += b.newtonFailures
+        sum.acceptedSteps += b.acceptedSteps
+        sum.rejectedSteps += b.rejectedSteps
+        return sum
+    }
+
     /// The counts shared with the other solvers.
     public var solverStatistics: SolverStatistics {
         SolverStatistics(functionEvaluations: functionEvaluations, jacobianEvaluations: jacobianEvaluations,

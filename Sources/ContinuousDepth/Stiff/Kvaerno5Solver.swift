@@ -79,6 +79,17 @@ public struct Kvaerno5Solver: DifferentiableODESolver {
         _ field: Field, initialState x0: Variable, parameters theta: [Variable], from t0: Double, to t1: Double,
         saving schedule: OutputSchedule, events: [ODEEvent] = [], keepingDenseOutput: Bool = false) throws
         -> (trajectory: VariableTrajectory, statistics: ImplicitSolverStatistics) {
+        try solveCountingImplicitWork(field, initialState: x0, parameters: theta, from: t0, to: t1, saving: schedule,
+                                      events: events, keepingDenseOutput: keepingDenseOutput, acceptedStep: nil)
+    }
+
+    /// As the public `solveCountingImplicitWork`, calling `acceptedStep(tₙ₊₁, yₙ₊₁, hₙ)` after
+    /// every accepted step (the checkpointed stiff adjoint picks its checkpoints there).
+    func solveCountingImplicitWork<Field: VectorField>(
+        _ field: Field, initialState x0: Variable, parameters theta: [Variable], from t0: Double, to t1: Double,
+        saving schedule: OutputSchedule, events: [ODEEvent], keepingDenseOutput: Bool,
+        acceptedStep: ((_ time: Double, _ state: Tensor, _ stepSize: Double) throws -> Void)?) throws
+        -> (trajectory: VariableTrajectory, statistics: ImplicitSolverStatistics) {
         let span = try IntegrationSpan(from: t0, to: t1, saving: schedule)
         try checkSolveArguments(field, initialState: x0, parameters: theta, at: t0)
         try options.tolerance.check(stateShape: x0.shape)
@@ -101,7 +112,7 @@ public struct Kvaerno5Solver: DifferentiableODESolver {
             },
             attempt: { y, t, h in try stepper.attempt(from: y, at: t, by: h) },
             slope: { y, t in try stepper.slope(at: y, time: t) },
-            record: { step, t, h, _ in
+            record: { step, t, h, tNew in
                 stepper.stepAccepted()
                 if records {
                     current = try recordStep(field, stages: step.payload, from: current, parameters: theta, at: t, by: h)
@@ -109,6 +120,7 @@ public struct Kvaerno5Solver: DifferentiableODESolver {
                 } else {
                     current = Variable(try system.tensor(step.state))
                 }
+                try acceptedStep?(tNew, current.value, h)
                 return current
             })
         let trajectory = VariableTrajectory(times: outcome.times, states: outcome.states,

@@ -16,7 +16,8 @@ import TensorCore
 /// `a_θ ← a_θ + h Σᵢ bᵢ (−(∂f/∂θ)ᵀ zᵢ)` (it enters no error test: the
 /// seminorm of Kidger, Chen & Lyons). Unlike the explicit `ContinuousAdjoint`,
 /// `x` is not integrated backwards (unstable for a stiff problem) but read off
-/// the forward dense output, so memory grows with the forward steps; the
+/// the forward dense output, so memory grows with the forward steps
+/// (`CheckpointedStiffAdjoint` holds one checkpoint interval's at a time); the
 /// gradient's error is of the order of the tolerances and of the Hermite
 /// interpolation (O(h⁴) per step).
 ///
@@ -40,6 +41,16 @@ public struct StiffAdjoint: Sendable {
     ///   `AutodiffError.nonScalarOutput` for a non-scalar loss; the field's own errors.
     public func gradient(of field: some VectorField, initialState x0: Tensor, from t0: Double,
                          observationTimes: [Double], loss: ([Variable]) throws -> Variable) throws -> ODEGradient {
+        try measuredGradient(of: field, initialState: x0, from: t0, observationTimes: observationTimes, loss: loss).gradient
+    }
+
+    /// As `gradient`, with the implicit work of both passes and the dense-output
+    /// pieces held (every accepted forward step's).
+    ///
+    /// - Throws: as `gradient(of:initialState:from:observationTimes:loss:)`.
+    public func measuredGradient(of field: some VectorField, initialState x0: Tensor, from t0: Double,
+                                 observationTimes: [Double], loss: ([Variable]) throws -> Variable) throws
+        -> StiffAdjointResult {
         let schedule = try ObservationSchedule(initialTime: t0, times: observationTimes)
         let solver = try Kvaerno5Solver(options: options, maximumNewtonIterations: maximumNewtonIterations)
         let theta = field.parameters.values
@@ -52,46 +63,20 @@ public struct StiffAdjoint: Sendable {
         let states = forward.trajectory.states.map(\.value)
         let (value, cotangents) = try ObservationSchedule.evaluate(loss, at: states)
 
-        let batch = x0.shape[0]
-        let system = AdjointStiffSystem(field, forward: interpolant, batch: batch, parameters: theta,
+        let system = AdjointStiffSystem(field, forward: interpolant, batch: x0.shape[0], parameters: theta,
                                         tolerance: options.tolerance)
-        let tableau = DiagonallyImplicitTableau.kvaerno5
-        let driver = ImplicitStepDriver(options: options, controller: solver.controller, errorOrder: tableau.embeddedOrder + 1)
+        let sweep = StiffAdjointSweep(options: options, controller: solver.controller,
+                                      maximumNewtonIterations: maximumNewtonIterations)
+        // From t_K back through t_{K−1}, …, t₁ (adding ∂ℓ/∂x(tₖ) there) to t₀.
+        let boundaries: [Double] = schedule.times.reversed() + [t0]
+        let jumps: [Tensor?] = cotangents.dropLast().reversed().map { $0 } + [nil]
         var parameterGradient = theta.map { Tensor.zeros(like: $0) }
-        var a = cotangents[cotangents.count - 1]
-        for k in stride(from: schedule.times.count - 1, through: 0, by: -1) {
-            let start = schedule.times[k], end = k > 0 ? schedule.times[k - 1] : t0
-            let span = try IntegrationSpan(from: start, to: end, saving: .times([end]))
-            // A new stepper per segment: `a` jumps at the observation time, so nothing carries over.
-            let stepper = DiagonallyImplicitStepper(tableau: tableau, system: system,
-                                                    maximumIterations: maximumNewtonIterations)
-            let h0 = try options.initialStepSize
-                ?? firstStepSize(system, state: a, at: start, order: tableau.order, direction: span.direction)
-            let outcome = try driver.integrate(
-                span: span, initialState: Variable(a), initialStepSize: h0, events: [], keepingDenseOutput: false,
-                statistics: { system.statistics.solverStatistics },
-                countAttempt: { accepted in
-                    if accepted { system.statistics.acceptedSteps += 1 } else { system.statistics.rejectedSteps += 1 }
-                },
-                attempt: { y, t, h in try stepper.attempt(from: y, at: t, by: h) },
-                slope: { y, t in try stepper.slope(at: y, time: t) },
-                record: { step, t, h, _ in
-                    stepper.stepAccepted()
-                    // a_θ by the method's quadrature over the stage values (the first stage is aₙ itself).
-                    for (i, stage) in step.payload.enumerated() where tableau.b[i] != 0 {
-                        let (_, products) = try system.products(stage, at: t + tableau.c[i] * h)
-                        for (p, product) in products.enumerated() {
-                            parameterGradient[p] = try parameterGradient[p].adding(product, scaledBy: h * tableau.b[i])
-                        }
-                    }
-                    return Variable(try system.tensor(step.state))
-                })
-            guard let reached = outcome.states.last?.value else {
-                throw ContinuousDepthError.invalidArgument("the backward solve returned no state")
-            }
-            a = k > 0 ? try reached + cotangents[k - 1] : reached
-        }
-        return ODEGradient(loss: value, initialState: a, parameters: parameterGradient,
-                           forward: forward.statistics.solverStatistics, backward: system.statistics.solverStatistics)
+        let a = try sweep.integrate(system, from: cotangents[cotangents.count - 1], through: boundaries, jumps: jumps,
+                                    parameterGradient: &parameterGradient)
+        let gradient = ODEGradient(loss: value, initialState: a, parameters: parameterGradient,
+                                   forward: forward.statistics.solverStatistics,
+                                   backward: system.statistics.solverStatistics)
+        return StiffAdjointResult(gradient: gradient, forward: forward.statistics, backward: system.statistics,
+                                  largestDenseOutputPieceCount: interpolant.pieceCount, storedStateCount: 0)
     }
 }

@@ -35,7 +35,7 @@ struct GSLMultistepBackpropTests {
         var previous = Double.infinity
         for rtol in [1e-5, 1e-7, 1e-9] {
             let gsl = solver(stepType, rtol: rtol)
-            let backprop = try BackpropThroughSolver(try GSLReplaySolver(gsl))
+            let backprop = try BackpropThroughSolver(GSLReplaySolver(gsl))
                 .gradient(of: field, initialState: x0, from: 0, observationTimes: [1], loss: loss)
             let adjoint = try ContinuousAdjoint(solver: gsl)
                 .gradient(of: field, initialState: x0, from: 0, observationTimes: [1], loss: loss)
@@ -60,7 +60,7 @@ struct GSLMultistepBackpropTests {
           arguments: [GSLStepType.msadams, .msbdf])
     func agreesWithFiniteDifferencesOfTheSolve(stepType: GSLStepType) throws {
         let gsl = solver(stepType, rtol: 1e-10)
-        let backprop = try BackpropThroughSolver(try GSLReplaySolver(gsl))
+        let backprop = try BackpropThroughSolver(GSLReplaySolver(gsl))
             .gradient(of: field, initialState: x0, from: 0, observationTimes: [1], loss: loss)
         let errors = try [1e-3, 1e-4, 1e-5].map { step in
             let fd = try FiniteDifferences.gradient(at: x0, step: step) { x in

@@ -14,7 +14,7 @@ enum MultistepReplayProblems {
         let second = try Tensor([[0.0, 0.0], [0.0, 1.0]])   // x·secondᵀ = [0, x₁]
         let shifted = try Tensor([[0.0, 0.0], [1.0, 0.0]])  // [0, x₀]
         let rotation = try Tensor([[0.0, 1.0], [-1.0, 0.0]])  // [x₁, −x₀]
-        let parameters = try ParameterList(names: ["mu"], values: [try Tensor([mu])])
+        let parameters = try ParameterList(names: ["mu"], values: [Tensor([mu])])
         return ClosureVectorField(dimension: 2, parameters: parameters) { x, _, theta in
             let x1 = try Variable.linear(x, weight: Variable(second), bias: nil)
             let x0 = try Variable.linear(x, weight: Variable(shifted), bias: nil)
@@ -79,7 +79,7 @@ struct GSLMultistepReplayTests {
         let trajectory = try solver.solve(field, initialState: x0, from: t0, to: t1, saving: .times([t1]), events: [],
                                           keepingDenseOutput: true)
         let dense = try #require((trajectory.interpolant as? GSLHermiteInterpolant)?.denseOutput)
-        var replay = try #require(stepType.makeStepReplay())
+        var replay = stepType.makeStepReplay()
         let theta = field.parameters.values.map { Variable($0) }
         var y = Variable(x0)
         var comparison = Comparison(orders: dense.stepOrders, rejected: trajectory.statistics.rejectedSteps)
@@ -145,7 +145,7 @@ struct GSLMultistepReplayTests {
     @Test("an order outside the method's range, or a jump by more than one to an order above 1, is a typed error",
           arguments: [(GSLStepType.msadams, 13), (.msbdf, 6), (.msadams, 0), (.msbdf, 3)])
     func badOrdersAreRefused(stepType: GSLStepType, badOrder: Int) throws {
-        var replay = try #require(stepType.makeStepReplay())
+        var replay = stepType.makeStepReplay()
         let field = MultistepReplayProblems.chirp
         var evaluations = 0
         let y = try replay.replay(GSLReplayedStep(start: 0, stepSize: 0.01, index: 0, endState: [0, 0], order: 1),
