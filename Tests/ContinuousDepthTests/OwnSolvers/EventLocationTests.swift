@@ -20,7 +20,7 @@ struct EventLocationTests {
     /// Free fall `h' = v`, `v' = −g` with `g = 9.81`, as `x·Wᵀ + b`.
     static func freeFall() throws -> ClosureVectorField {
         let weight = try Tensor([[0, 1], [0, 0]])
-        let bias = try Tensor([0, -9.81])
+        let bias = Tensor([0, -9.81])
         return ClosureVectorField(dimension: 2) { x, _, _ in
             try Variable.linear(x, weight: Variable(weight), bias: Variable(bias))
         }
