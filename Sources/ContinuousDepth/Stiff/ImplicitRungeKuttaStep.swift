@@ -18,8 +18,16 @@ public enum ImplicitRungeKuttaStep {
 
     /// `yₙ₊₁` from `y = yₙ` (`[batch, d]`) at `t` by `h`.
     ///
-    /// - Parameter evaluations: incremented by every evaluation of `f` (Newton's and the `s` recorded ones;
-    ///   the forward-mode Jacobians are not counted).
+    /// - Parameters:
+    ///   - tableau: the method (`A`, `b`, `c`).
+    ///   - field: `f(x, t; θ)`.
+    ///   - y: `yₙ`, `[batch, d]`, tracked or not.
+    ///   - t: `tₙ`.
+    ///   - h: the step size.
+    ///   - theta: `θ` in the field's parameter order.
+    ///   - maximumNewtonIterations: the bound on Newton iterations for the stages.
+    ///   - evaluations: incremented by every evaluation of `f` (Newton's and the `s` recorded ones;
+    ///     the forward-mode Jacobians are not counted).
     /// - Throws: `ContinuousDepthError.invalidArgument` for a state that is not `[batch, field.dimension]`
     ///   or a non-finite `h`; `.stageEquationsDidNotConverge(time: t, …)` when Newton fails within
     ///   `maximumNewtonIterations`; the field's errors.
