@@ -41,18 +41,22 @@ struct ImplicitStepDriver {
     /// Integrates over `span` from `x0`.
     ///
     /// - Parameters:
-    ///   - statistics: the counts so far (for errors and the budget).
+    ///   - system: keeps the counts (accepted and rejected steps here; evaluations by the
+    ///     system itself), read for errors and the budget.
     ///   - attempt: tries the step `(y, t, h)`.
     ///   - slope: `f(t, y)` at a new point (the stepper keeps it as the next step's first stage).
     ///   - record: the accepted step's end state as a variable (on the tape, or a constant).
-    func integrate<Payload>(span: IntegrationSpan, initialState x0: Variable, initialStepSize h0: Double,
-                            events: [ODEEvent], keepingDenseOutput: Bool,
-                            statistics: () -> SolverStatistics,
-                            countAttempt: (_ accepted: Bool) -> Void,
-                            attempt: (_ y: [Double], _ t: Double, _ h: Double) throws -> ImplicitStepAttempt<Payload>,
-                            slope: (_ y: [Double], _ t: Double) throws -> [Double],
-                            record: (_ step: ImplicitStepAttempt<Payload>, _ t: Double, _ h: Double,
-                                     _ tNew: Double) throws -> Variable) throws -> Outcome {
+    func integrate<Payload, System: BatchedImplicitSystem>(
+        span: IntegrationSpan, initialState x0: Variable, initialStepSize h0: Double, events: [ODEEvent],
+        keepingDenseOutput: Bool, counting system: System,
+        attempt: (_ y: [Double], _ t: Double, _ h: Double) throws -> ImplicitStepAttempt<Payload>,
+        slope: (_ y: [Double], _ t: Double) throws -> [Double],
+        record: (_ step: ImplicitStepAttempt<Payload>, _ t: Double, _ h: Double, _ tNew: Double) throws -> Variable
+    ) throws -> Outcome {
+        let statistics = { system.statistics.solverStatistics }
+        func countAttempt(_ accepted: Bool) {
+            if accepted { system.statistics.acceptedSteps += 1 } else { system.statistics.rejectedSteps += 1 }
+        }
         let direction = span.direction
         let shape = x0.shape
         var outcome = Outcome()

@@ -106,11 +106,7 @@ public struct Rodas4Solver: DifferentiableODESolver {
         let driver = ImplicitStepDriver(options: options, controller: controller, errorOrder: tableau.embeddedOrder + 1)
         let outcome = try driver.integrate(
             span: span, initialState: x0, initialStepSize: h0, events: events,
-            keepingDenseOutput: keepingDenseOutput,
-            statistics: { system.statistics.solverStatistics },
-            countAttempt: { accepted in
-                if accepted { system.statistics.acceptedSteps += 1 } else { system.statistics.rejectedSteps += 1 }
-            },
+            keepingDenseOutput: keepingDenseOutput, counting: system,
             attempt: { y, t, h in try stepper.attempt(from: y, at: t, by: h) },
             slope: { y, t in try stepper.slope(at: y, time: t) },
             record: { step, t, h, _ in

@@ -57,10 +57,7 @@ struct StiffAdjointSweep {
             var tested: (time: Double, stepSize: Double, products: [[Tensor]?])?
             let outcome = try driver.integrate(
                 span: span, initialState: Variable(a), initialStepSize: h0, events: [], keepingDenseOutput: false,
-                statistics: { system.statistics.solverStatistics },
-                countAttempt: { accepted in
-                    if accepted { system.statistics.acceptedSteps += 1 } else { system.statistics.rejectedSteps += 1 }
-                },
+                counting: system,
                 attempt: { y, t, h in
                     var step = try stepper.attempt(from: y, at: t, by: h)
                     guard errorNorm == .fullState, !step.newtonFailed, step.errorNorm.isFinite else { return step }
