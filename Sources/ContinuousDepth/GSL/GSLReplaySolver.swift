@@ -25,6 +25,9 @@ import TensorCore
 /// tolerance, up to GSL's iteration error (measured ≤ 2·rtol for the multistep ones,
 /// ≤ 1e-10 at tol 1e-6 for rk1imp/rk2imp/rk4imp). Cost: the GSL solve plus one replayed solve on the tape
 /// (the replay's evaluations are in `acceptedEvaluations`, not in `statistics`).
+/// Events are located by GSL's solve (their times and states are values); a terminal
+/// one ends the trajectory at its time with the step's cubic Hermite state, built
+/// on the tape from the replayed step ends, so it is differentiated at a fixed time.
 public struct GSLReplaySolver: DifferentiableODESolver {
     /// The GSL solver whose steps are replayed (its output mode is ignored: output times are stepped onto).
     public let solver: GSLNeuralODESolver
@@ -37,16 +40,12 @@ public struct GSLReplaySolver: DifferentiableODESolver {
                                           from t0: Double, to t1: Double, saving schedule: OutputSchedule,
                                           events: [ODEEvent], keepingDenseOutput: Bool) throws -> VariableTrajectory {
         try checkSolveArguments(field, initialState: x0, parameters: theta, at: t0)
-        guard events.isEmpty else {
-            throw ContinuousDepthError.invalidOption(
-                name: "events", reason: "GSL solves do not locate events yet; use an own solver (dopri5) for events")
-        }
         var replay = solver.stepType.makeStepReplay()
         // 1. GSL's grid, with the parameters' current values.
         var stepping = solver
         stepping.outputMode = .steppingOntoOutputTimes
         let bound = try ParameterBoundField(field: field, values: theta.map(\.value))
-        let forward = try stepping.solve(bound, initialState: x0.value, from: t0, to: t1, saving: schedule, events: [],
+        let forward = try stepping.solve(bound, initialState: x0.value, from: t0, to: t1, saving: schedule, events: events,
                                          keepingDenseOutput: true)
         guard let dense = (forward.interpolant as? GSLHermiteInterpolant)?.denseOutput else {
             throw ContinuousDepthError.invalidArgument("the GSL solve kept no step grid to replay")
@@ -69,7 +68,9 @@ public struct GSLReplaySolver: DifferentiableODESolver {
             }
         }
         emit(at: grid[0])
+        var previous = x0
         for k in 1..<grid.count {
+            previous = y
             let step = GSLReplayedStep(start: grid[k - 1], stepSize: grid[k] - grid[k - 1], index: k - 1,
                                        endState: dense.state(atKnot: k), order: dense.stepOrders[k - 1])
             y = try replay.replay(step, from: y, field: field, parameters: theta, evaluations: &evaluations)
@@ -78,12 +79,30 @@ public struct GSLReplaySolver: DifferentiableODESolver {
             }
             emit(at: grid[k])
         }
+        // A terminal event stops the solve inside its last step: the output times there (the
+        // event's among them) are GSL's cubic Hermite values, taken on the tape from the step's
+        // replayed ends and the slopes there (event times are values, not differentiated).
+        if next < forward.times.count, grid.count >= 2, forward.events.contains(where: \.isTerminal) {
+            let (start, end) = (grid[grid.count - 2], grid[grid.count - 1])
+            let h = end - start
+            let startSlope = try field(previous, time: start, parameters: theta)
+            let endSlope = try field(y, time: end, parameters: theta)
+            evaluations += 2
+            while next < forward.times.count {
+                let s = (forward.times[next] - start) / h
+                guard s >= 0, s <= 1 else { break }
+                let (s2, s3) = (s * s, s * s * s)
+                let weights = [2 * s3 - 3 * s2, (s3 - 2 * s2 + s) * h, -2 * s3 + 3 * s2, (s3 - s2) * h]
+                states.append(try previous.adding([previous, startSlope, y, endSlope], scaledBy: weights))
+                next += 1
+            }
+        }
         guard states.count == forward.times.count else {
             throw ContinuousDepthError.invalidArgument(
                 "the replayed grid missed output times (\(states.count) of \(forward.times.count) found)")
         }
         return VariableTrajectory(times: forward.times, states: states, statistics: forward.statistics,
-                                  acceptedEvaluations: evaluations,
+                                  acceptedEvaluations: evaluations, events: forward.events,
                                   interpolant: keepingDenseOutput ? forward.interpolant : nil)
     }
 }
