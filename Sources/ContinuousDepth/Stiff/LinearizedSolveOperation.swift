@@ -26,6 +26,13 @@ import TensorCore
 /// The pullback works on tensors, so the operation is differentiable once
 /// (reverse mode), like every `Variable.customOperation`.
 ///
+/// When many solves share one `J` (GSL's `bsimp`: 145 per step), record `J` once
+/// instead (`JacobianBlocksOperation` with `IterationMatrixSolveOperation`): its
+/// pullback is one Hessian–vector product on the batch repeated `d` times, whatever
+/// the number of solves. Per step that costs about `d` of the products here, so it
+/// pays when the solves sharing `J` outnumber `d`; a Rosenbrock step has six solves
+/// (`Rodas4Solver`, with `d` = 16 on W4), and keeps this one.
+///
 /// Reference: Hairer & Wanner, *Solving ODEs II*, §IV.7 (Rosenbrock methods);
 /// Giles, *Collected matrix derivative results for forward and reverse mode
 /// algorithmic differentiation* (2008), the results for the inverse and the linear solve;
