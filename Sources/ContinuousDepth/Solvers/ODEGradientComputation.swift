@@ -24,5 +24,3 @@ public protocol ODEGradientComputation: Sendable {
 extension BackpropThroughSolver: ODEGradientComputation {}
 extension ContinuousAdjoint: ODEGradientComputation {}
 extension CheckpointedAdjoint: ODEGradientComputation {}
-extension StiffAdjoint: ODEGradientComputation {}
-extension CheckpointedStiffAdjoint: ODEGradientComputation {}

@@ -43,22 +43,13 @@ public struct StiffAdjoint: Sendable {
         self.errorNorm = errorNorm
     }
 
-    /// The loss `ℓ(x(t₁), …, x(t_K))` and its gradients with respect to `x₀` and the field's parameters.
-    ///
-    /// - Throws: `ContinuousDepthError` for bad times, shapes or options and solver failures;
-    ///   `AutodiffError.nonScalarOutput` for a non-scalar loss; the field's own errors.
-    public func gradient(of field: some VectorField, initialState x0: Tensor, from t0: Double,
-                         observationTimes: [Double], loss: ([Variable]) throws -> Variable) throws -> ODEGradient {
-        try measuredGradient(of: field, initialState: x0, from: t0, observationTimes: observationTimes, loss: loss).gradient
-    }
-
     /// As `gradient`, with the implicit work of both passes and the dense-output
     /// pieces held (every accepted forward step's).
     ///
-    /// - Throws: as `gradient(of:initialState:from:observationTimes:loss:)`.
-    public func measuredGradient(of field: some VectorField, initialState x0: Tensor, from t0: Double,
-                                 observationTimes: [Double], loss: ([Variable]) throws -> Variable) throws
-        -> StiffAdjointResult {
+    /// - Throws: as `ODEGradientComputation.gradient(of:initialState:from:observationTimes:loss:)`.
+    public func measuredGradient<Field: VectorField>(of field: Field, initialState x0: Tensor, from t0: Double,
+                                                     observationTimes: [Double],
+                                                     loss: ([Variable]) throws -> Variable) throws -> StiffAdjointResult {
         let schedule = try ObservationSchedule(initialTime: t0, times: observationTimes)
         let solver = try Kvaerno5Solver(options: options, maximumNewtonIterations: maximumNewtonIterations)
         let theta = field.parameters.values

@@ -44,6 +44,24 @@ struct CheckpointedStiffAdjointTests {
         return try zip(weights, trajectory.states).reduce(0) { $0 + $1.0 * 0.5 * (try $1.1.dot($1.1)) }
     }
 
+    /// Directional central differences of `referenceLoss` (ε = 1e-4: the reference solve's
+    /// step-selection noise, ~1e-11/ε, and the O(ε²) truncation both stay near 1e-7) along a
+    /// random direction in `x₀` and in each weight: each checks a whole gradient block in two solves.
+    static func directionalDifferences(field: ClosureVectorField, x0: Tensor) throws
+        -> (directions: [Tensor], derivatives: [Double]) {
+        var generator = SeededGenerator(seed: 99)
+        let inputs = [x0] + field.parameters.values
+        let directions = try inputs.map { try Tensor.randomNormal($0.shape, using: &generator) }
+        let derivatives = try inputs.indices.map { k in
+            let epsilon = 1e-4
+            var up = inputs, down = inputs
+            up[k] = try inputs[k] + directions[k] * epsilon
+            down[k] = try inputs[k] - directions[k] * epsilon
+            return (try referenceLoss(inputs: up) - referenceLoss(inputs: down)) / (2 * epsilon)
+        }
+        return (directions, derivatives)
+    }
+
     static func flattened(_ g: ODEGradient) throws -> Tensor {
         try Tensor.concatenate(([g.initialState] + g.parameters).map { try $0.reshaped(to: [-1]) })
     }
@@ -65,20 +83,7 @@ struct CheckpointedStiffAdjointTests {
     func agreesWithFiniteDifferencesAndStiffAdjoint() throws {
         let field = try Self.field()
         let x0 = try StiffProblems.states(count: 3, dimension: 2, seed: 4)
-        // Directional central differences (ε = 1e-4: the reference solve's step-selection
-        // noise, ~1e-11/ε, and the O(ε²) truncation both stay near 1e-7) along a random
-        // direction in x₀ and in each weight: each checks a whole gradient block in two solves.
-        var generator = SeededGenerator(seed: 99)
-        let inputs = [x0] + field.parameters.values
-        let directions = try inputs.map { try Tensor.randomNormal($0.shape, using: &generator) }
-        func directional(_ k: Int) throws -> Double {
-            let epsilon = 1e-4
-            var up = inputs, down = inputs
-            up[k] = try inputs[k] + directions[k] * epsilon
-            down[k] = try inputs[k] - directions[k] * epsilon
-            return (try Self.referenceLoss(inputs: up) - Self.referenceLoss(inputs: down)) / (2 * epsilon)
-        }
-        let reference = try inputs.indices.map(directional)
+        let (directions, reference) = try Self.directionalDifferences(field: field, x0: x0)
         // Measured (max over blocks): the checkpointed adjoint 1.0e-4 at rtol 1e-5, 7.1e-6 at 1e-6,
         // 1.3e-7 at 1e-7. StiffAdjoint with the seminorm was 2.8e-3, 2.3e-4, 6.6e-6 on its parameter
         // blocks (long backward steps across the transient); with the full norm, now the default

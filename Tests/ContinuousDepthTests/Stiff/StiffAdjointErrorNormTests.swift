@@ -16,18 +16,7 @@ struct StiffAdjointErrorNormTests {
     func fullNormResolvesTheTransient() throws {
         let field = try CheckpointedStiffAdjointTests.field()
         let x0 = try StiffProblems.states(count: 3, dimension: 2, seed: 4)
-        var generator = SeededGenerator(seed: 99)
-        let inputs = [x0] + field.parameters.values
-        let directions = try inputs.map { try Tensor.randomNormal($0.shape, using: &generator) }
-        func directional(_ k: Int) throws -> Double {
-            let epsilon = 1e-4
-            var up = inputs, down = inputs
-            up[k] = try inputs[k] + directions[k] * epsilon
-            down[k] = try inputs[k] - directions[k] * epsilon
-            return (try CheckpointedStiffAdjointTests.referenceLoss(inputs: up)
-                    - CheckpointedStiffAdjointTests.referenceLoss(inputs: down)) / (2 * epsilon)
-        }
-        let reference = try inputs.indices.map(directional)
+        let (directions, reference) = try CheckpointedStiffAdjointTests.directionalDifferences(field: field, x0: x0)
         func error(_ norm: AdjointErrorNorm, rtol: Double) throws -> (error: Double, backwardSteps: Int) {
             let options = try SolverOptions(relativeTolerance: rtol, absoluteTolerance: rtol)
             let result = try StiffAdjoint(options: options, errorNorm: norm).measuredGradient(
